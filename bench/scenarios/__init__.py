@@ -1,0 +1,13 @@
+"""The registry of scenarios: name -> module with ``DEFAULT_SIZE`` and ``run(*, size)``.
+
+Scenario modules import Django code inside ``run`` only: the registry is read before
+``django.setup()``. Add a scenario with the feature it measures, one module each.
+"""
+
+from types import ModuleType
+
+from . import import_subscribers
+
+SCENARIOS: dict[str, ModuleType] = {
+    import_subscribers.NAME: import_subscribers,
+}

@@ -1,0 +1,1 @@
+"""Frequency marketing: audiences, campaigns, offers, caps, fan-out, deliveries (issue 4)."""

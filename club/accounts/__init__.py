@@ -1,0 +1,1 @@
+"""Portal accounts: the custom User model (a login, not a subscriber)."""

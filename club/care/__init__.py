@@ -1,0 +1,1 @@
+"""Account managers, contact log, surveys and complaints (the social tier; issue 6)."""

@@ -1,0 +1,1 @@
+"""Club events, RSVP, waitlists and check-in (the social tier; issue 6)."""

@@ -1,0 +1,77 @@
+"""allauth adapter: phone numbers live on ``accounts.User`` (E.164) and codes go out by SMS.
+
+People type their number the way they say it ("0912 345 678"); allauth's stock phone field only
+accepts E.164. Here every phone input is read with the operator's region, so national and
+international forms name the same account, for login, sign-up and the login rate limit.
+"""
+
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.fields import PhoneField
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.sites.shortcuts import get_current_site
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .phone import InvalidPhoneNumber, phone_to_e164
+from .sms import sms_send
+
+
+class TroikaAccountAdapter(DefaultAccountAdapter):
+    def phone_form_field(self, **kwargs) -> PhoneField:
+        # No E.164-only validator: ``clean_phone`` reads national numbers too.
+        kwargs.setdefault("validators", [])
+        kwargs.setdefault(
+            "help_text", gettext_lazy("Your mobile number, e.g. 0912 345 678 or +84 912 345 678.")
+        )
+        return PhoneField(**kwargs)
+
+    def clean_phone(self, phone: str) -> str:
+        try:
+            return phone_to_e164(phone)
+        except InvalidPhoneNumber as exc:
+            raise forms.ValidationError(
+                _("Enter a valid mobile number (%(reason)s).") % {"reason": exc}, code="invalid_phone"
+            ) from exc
+
+    def set_phone(self, user, phone: str, verified: bool) -> None:
+        user.phone = phone
+        user.phone_verified = verified
+        user.save(update_fields=["phone", "phone_verified"])
+
+    def get_phone(self, user) -> tuple[str, bool] | None:
+        if user.phone:
+            return user.phone, user.phone_verified
+        return None
+
+    def set_phone_verified(self, user, phone: str) -> None:
+        user.phone_verified = True
+        user.save(update_fields=["phone_verified"])
+
+    def get_user_by_phone(self, phone: str):
+        try:
+            e164 = phone_to_e164(phone)
+        except InvalidPhoneNumber:
+            return None
+        return get_user_model().objects.filter(phone=e164).first()
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # allauth keys failed logins by email or username only; a phone login would share one
+        # empty key with every other phone login. Key it by the E.164 number instead.
+        phone = credentials.get("phone")
+        if phone and not credentials.get("email"):
+            try:
+                login = phone_to_e164(phone)
+            except InvalidPhoneNumber:
+                login = phone.strip()
+            return f"{get_current_site(request).domain}:phone:{login}"
+        return super()._get_login_attempts_cache_key(request, **credentials)
+
+    def send_verification_code_sms(self, user, phone: str, code: str, **kwargs) -> None:
+        sms_send(to=phone, body=_("Your Troika verification code is %(code)s.") % {"code": code})
+
+    def send_unknown_account_sms(self, phone: str, **kwargs) -> None:
+        sms_send(to=phone, body=_("Someone asked to sign in to Troika with this number, "
+                                  "but no account uses it."))

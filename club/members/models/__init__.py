@@ -1,0 +1,30 @@
+from .choices import (
+    Channel,
+    ChurnReason,
+    ConsentPurpose,
+    CustomerType,
+    MemberStatus,
+    PaymentPlan,
+    Segment,
+    TariffKind,
+)
+from .consent import ConsentRecord
+from .imports import SubscriberImport
+from .line_link import LineLinkChallenge
+from .member import Interest, Member
+
+__all__ = [
+    "Channel",
+    "ChurnReason",
+    "ConsentPurpose",
+    "ConsentRecord",
+    "CustomerType",
+    "Interest",
+    "LineLinkChallenge",
+    "Member",
+    "MemberStatus",
+    "PaymentPlan",
+    "Segment",
+    "SubscriberImport",
+    "TariffKind",
+]

@@ -1,0 +1,21 @@
+"""Reading phone numbers into E.164 (the operator's region is the default country)."""
+
+import phonenumbers
+from django.conf import settings
+
+
+class InvalidPhoneNumber(ValueError):
+    pass
+
+
+def phone_to_e164(raw: str, *, region: str | None = None) -> str:
+    text = (raw or "").strip()
+    if not text:
+        raise InvalidPhoneNumber("is empty")
+    try:
+        number = phonenumbers.parse(text, region or settings.OPERATOR_PHONE_REGION)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidPhoneNumber(f"is not a phone number ({exc})") from exc
+    if not phonenumbers.is_possible_number(number):
+        raise InvalidPhoneNumber("is not a possible phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -1,0 +1,1 @@
+"""Writes about members: every mutation is a ``<entity>_<verb>(*, ...)`` function here."""

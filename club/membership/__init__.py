@@ -1,0 +1,1 @@
+"""Club membership earned by volume or paid through Stripe (the social tier; issue 6)."""

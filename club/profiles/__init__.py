@@ -1,0 +1,1 @@
+"""Usage profiles, the six segments and churn risk (the structural tier; issue 7)."""

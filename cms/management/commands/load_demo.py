@@ -1,0 +1,34 @@
+"""``manage.py load_demo``: build the demo operator. Idempotent: a second run changes nothing."""
+
+from django.core.management.base import BaseCommand
+
+from cms.demo.people import demo_people_load
+from cms.demo.site import demo_site_load
+from cms.demo.subscribers import demo_subscribers_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo operator (subscribers, logins, site). Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--members", type=int, default=3000, help="How many subscribers.")
+
+    def handle(self, *args, members: int, **options):
+        home = demo_site_load()
+        result = demo_subscribers_load(count=members)
+        report = result.report
+        if report.errors:
+            for error in report.errors[:20]:
+                self.stderr.write(f"row {error.row} {error.column}: {error.message}")
+            raise SystemExit("The demo subscribers did not import; nothing was written.")
+        logins = demo_people_load()
+        self.stdout.write(
+            f"Demo operator: site '{home.title}'; subscribers created {report.created}, "
+            f"updated {report.updated}, unchanged {report.unchanged}; "
+            f"interest links added {result.interests_linked}."
+        )
+        self.stdout.write("Demo logins (password after the colon):")
+        for login in logins:
+            note = f"  ({login.note})" if login.note else ""
+            self.stdout.write(f"  {login.role:12} {login.email}: {login.password}{note}")
+        self.stdout.write("Site: http://127.0.0.1:8000/   Admin: http://127.0.0.1:8000/admin/")

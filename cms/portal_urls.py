@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import portal_views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", portal_views.dashboard, name="dashboard"),
+    path("link/", portal_views.link_choose, name="link"),
+    path("link/code/", portal_views.link_code_request, name="link_code"),
+    path("link/code/verify/", portal_views.link_code_verify, name="link_code_verify"),
+    path("link/account/", portal_views.link_by_account, name="link_account"),
+]

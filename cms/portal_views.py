@@ -1,0 +1,125 @@
+"""The member portal's logged-in area. Views parse, authorise, call one service, render."""
+
+from __future__ import annotations
+
+from allauth.account.adapter import get_adapter
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from club.members.selectors import member_for_user
+from club.members.services.line_link import (
+    LineLinkAlreadyLinked,
+    LineLinkError,
+    line_link_by_account,
+    line_link_code_request,
+    line_link_code_verify,
+)
+
+from .forms import LinkByAccountForm, LinkCodeRequestForm, LinkCodeVerifyForm
+
+# What the verify page shows about the pending request (never the code, never the full number).
+_PENDING_SESSION_KEY = "portal.line_link.pending"
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return get_adapter().get_client_ip(request)
+
+
+def _linked_already(request: HttpRequest) -> HttpResponse | None:
+    if member_for_user(user=request.user) is not None:
+        messages.info(request, _("Your login is already linked to a line."))
+        return redirect("portal:dashboard")
+    return None
+
+
+def _linked(request: HttpRequest, member) -> HttpResponse:
+    request.session.pop(_PENDING_SESSION_KEY, None)
+    messages.success(request, _("Your line %(msisdn)s is now linked.") % {"msisdn": member.msisdn})
+    return redirect("portal:dashboard")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    member = member_for_user(user=request.user)
+    return render(request, "portal/dashboard.html", {"member": member})
+
+
+@login_required
+def link_choose(request: HttpRequest) -> HttpResponse:
+    if response := _linked_already(request):
+        return response
+    return render(request, "portal/link_choose.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link_code_request(request: HttpRequest) -> HttpResponse:
+    if response := _linked_already(request):
+        return response
+    form = LinkCodeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = line_link_code_request(
+                user=request.user, msisdn=form.cleaned_data["msisdn"], client_ip=_client_ip(request)
+            )
+        except LineLinkError as exc:
+            form.add_error(None, exc.message)
+        else:
+            request.session[_PENDING_SESSION_KEY] = {
+                "msisdn_masked": sent.msisdn_masked,
+                "valid_minutes": sent.valid_minutes,
+            }
+            return redirect("portal:link_code_verify")
+    return render(request, "portal/link_code_request.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link_code_verify(request: HttpRequest) -> HttpResponse:
+    if response := _linked_already(request):
+        return response
+    pending = request.session.get(_PENDING_SESSION_KEY)
+    if pending is None:
+        return redirect("portal:link_code")
+    form = LinkCodeVerifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = line_link_code_verify(
+                user=request.user, code=form.cleaned_data["code"], client_ip=_client_ip(request)
+            )
+        except LineLinkAlreadyLinked as exc:
+            messages.info(request, exc.message)
+            return redirect("portal:dashboard")
+        except LineLinkError as exc:
+            form.add_error("code", exc.message)
+        else:
+            return _linked(request, member)
+    return render(request, "portal/link_code_verify.html", {"form": form, "pending": pending})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link_by_account(request: HttpRequest) -> HttpResponse:
+    if response := _linked_already(request):
+        return response
+    form = LinkByAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = line_link_by_account(
+                user=request.user,
+                account_number=form.cleaned_data["account_number"],
+                billing_detail=form.cleaned_data["billing_detail"],
+                client_ip=_client_ip(request),
+            )
+        except LineLinkAlreadyLinked as exc:
+            messages.info(request, exc.message)
+            return redirect("portal:dashboard")
+        except LineLinkError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return _linked(request, member)
+    return render(request, "portal/link_by_account.html", {"form": form})

@@ -1,0 +1,20 @@
+"""Celery: the broker is Redis when REDIS_URL is set; otherwise tasks run eagerly in-process."""
+
+from .env import env
+
+_redis_url = env.str("REDIS_URL", default="")
+
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=_redis_url or "memory://")
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not _redis_url)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TIMEZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
+
+# The beat schedule lives here, next to the other settings; each later feature adds its entry.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {}

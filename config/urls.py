@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.urls import include, path, reverse_lazy
+from django.views.generic import RedirectView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from config.health import healthz
+
+ADMIN_PREFIX = "admin/"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    # The Wagtail admin has no login of its own: every login goes through allauth, with its
+    # rate limits and MFA (see docs/accounts.md).
+    path(
+        f"{ADMIN_PREFIX}login/",
+        RedirectView.as_view(url=reverse_lazy("account_login"), query_string=True),
+        name="wagtailadmin_login",
+    ),
+    path(
+        f"{ADMIN_PREFIX}logout/",
+        RedirectView.as_view(url=reverse_lazy("account_logout")),
+        name="wagtailadmin_logout",
+    ),
+    path(ADMIN_PREFIX, include(wagtailadmin_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("documents/", include(wagtaildocs_urls)),
+    path("portal/", include("cms.portal_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,1 @@
+"""Partner brands, co-promotions, code pools, settlement; partner portal and API (issue 8)."""

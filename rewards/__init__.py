@@ -1,0 +1,1 @@
+"""The financial tier: billing events, points ledger, earning rules, tiers, discounts, rewards (issue 3)."""

@@ -1,0 +1,81 @@
+"""Shared test set-up.
+
+Markers: ``postgres`` and ``redis`` tests need the real service. Without it they skip, unless
+``REQUIRE_SERVICES=1`` (CI), where a missing service fails the test instead.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from django.conf import settings
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") in {"1", "true", "yes"}
+
+
+def _missing(reason: str):
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _redis_reachable() -> bool:
+    if not settings.REDIS_URL:
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _require_marked_services(request):
+    if request.node.get_closest_marker("postgres"):
+        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            _missing("this test needs PostgreSQL: set DATABASE_URL=postgres://...")
+    if request.node.get_closest_marker("redis") and not _redis_reachable():
+        _missing("this test needs Redis: set REDIS_URL=redis://... and start it")
+
+
+@pytest.fixture
+def redis_client():
+    """A Redis client whose keys are confined to a prefix of this test's own."""
+    import redis
+
+    if not _redis_reachable():
+        _missing("this test needs Redis")
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    prefix = f"test:{uuid.uuid4().hex[:12]}:"
+    client.troika_prefix = prefix  # type: ignore[attr-defined]
+    yield client
+    keys = list(client.scan_iter(match=f"{prefix}*"))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """Each test sees an empty cache, under a key prefix of its own when Redis backs it."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"t{uuid.uuid4().hex[:10]}"},
+    }
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _sms_outbox():
+    from club.members import sms
+
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
+@pytest.fixture
+def sms_outbox(_sms_outbox):
+    return _sms_outbox

@@ -1,0 +1,75 @@
+"""``load_demo`` builds a believable operator, and a second run changes nothing."""
+
+from collections import Counter
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from wagtail.models import Site
+
+from club.members.models import ConsentRecord, Member
+from cms.demo.people import DEMO_SUBSCRIBERS
+from cms.models import HomePage
+
+pytestmark = pytest.mark.django_db
+
+SIZE = 600
+
+
+def _snapshot():
+    return {
+        "members": list(Member.objects.order_by("pk").values_list("pk", "updated_at")),
+        "users": list(get_user_model().objects.order_by("pk").values_list("pk", "password")),
+        "consents": ConsentRecord.objects.count(),
+        "interest_links": Member.interests.through.objects.count(),
+        "pages": HomePage.objects.count(),
+    }
+
+
+def test_load_demo_builds_the_operator_and_is_idempotent(capsys):
+    call_command("load_demo", members=SIZE)
+    first = _snapshot()
+    first_output = capsys.readouterr().out
+
+    call_command("load_demo", members=SIZE)
+    second_output = capsys.readouterr().out
+
+    assert _snapshot() == first
+    assert f"subscribers created {SIZE}, updated 0, unchanged 0" in first_output
+    assert f"subscribers created 0, updated 0, unchanged {SIZE}" in second_output
+    assert "interest links added 0" in second_output
+    for login in DEMO_SUBSCRIBERS:
+        assert f"{login.email}: {login.password}" in second_output
+
+
+def test_demo_population_spans_types_plans_tenures_and_segments():
+    call_command("load_demo", members=SIZE)
+
+    members = Member.objects.all()
+    types = Counter(members.values_list("customer_type", flat=True))
+    segments = Counter(members.values_list("segment", flat=True))
+    plans = Counter(members.values_list("payment_plan", flat=True))
+    tenures = [m.tenure_years() for m in members.only("activation_date")]
+
+    assert set(types) == {"individual", "household", "enterprise", "government"}
+    assert set(segments) == {
+        "performance_seekers", "devicers", "vip", "cost_cutters", "curious_novices",
+        "control_seekers",
+    }
+    assert set(plans) == {"prepaid", "postpaid"}
+    assert min(tenures) == 0 and max(tenures) >= 9
+    assert members.filter(churn_reason="lost_to_competitor").exists()
+    assert Site.objects.get(is_default_site=True).root_page.specific_class is HomePage
+
+
+def test_demo_subscribers_are_linked_and_can_log_in(client):
+    call_command("load_demo", members=SIZE)
+    login = DEMO_SUBSCRIBERS[0]
+
+    response = client.post("/accounts/login/", {"login": login.email, "password": login.password})
+
+    assert response.status_code == 302
+    dashboard = client.get("/portal/")
+    member = Member.objects.get(user__email=login.email)
+    assert member.account_number == "SAO0000001"
+    assert member.msisdn in dashboard.content.decode()

@@ -1,0 +1,30 @@
+import re
+
+import pytest
+
+from club.members.services.billing_detail import billing_detail_digest
+from tests.factories import MemberFactory, UserFactory
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(email="ana@example.test")
+
+
+@pytest.fixture
+def line(db):
+    """A subscriber line nobody has linked yet; its latest bill came to 1,234,000 VND."""
+    return MemberFactory(
+        msisdn="+84912345678", account_number="ACC00012345", plan_name="Sao Max 200",
+        billing_detail_digest=billing_detail_digest("1234000"),
+    )
+
+
+@pytest.fixture
+def code_from_sms(sms_outbox):
+    def read(to: str) -> str:
+        bodies = [m.body for m in sms_outbox if m.to == to]
+        assert bodies, f"no SMS to {to}"
+        return re.search(r"\b(\d{6})\b", bodies[-1]).group(1)
+
+    return read
