@@ -6,11 +6,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config.health import healthz
+from rewards.operator_api import api as operator_api
 
 ADMIN_PREFIX = "admin/"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("api/operator/v1/", operator_api.urls),
     # The Wagtail admin has no login of its own: every login goes through allauth, with its
     # rate limits and MFA (see docs/accounts.md).
     path(

@@ -1,0 +1,1 @@
+"""Monthly spend and usage per member, the "volume" that tiers, discounts and profiles read."""

@@ -1,0 +1,52 @@
+"""Reads of member activity: rolling spend ("volume") over the last twelve months."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from .models import MonthlyActivity
+
+ROLLING_MONTHS = 12
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def rolling_window_start(on: dt.date, months: int = ROLLING_MONTHS) -> dt.date:
+    """The first month inside a rolling window of ``months`` that ends with ``on``'s month."""
+    index = on.year * 12 + (on.month - 1) - (months - 1)
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def rolling_spend_subquery(*, on: dt.date, months: int = ROLLING_MONTHS):
+    """An expression for ``Member`` querysets: the member's spend in the rolling window."""
+    window = (
+        MonthlyActivity.objects.filter(
+            member=OuterRef("pk"), month__gte=rolling_window_start(on, months), month__lte=on
+        )
+        .values("member")
+        .annotate(total=Sum("spend"))
+        .values("total")
+    )
+    money = DecimalField(max_digits=18, decimal_places=2)
+    return Coalesce(Subquery(window, output_field=money), Value(Decimal(0)), output_field=money)
+
+
+def rolling_spend_by_member(
+    *, member_ids: Iterable[int] | None = None, on: dt.date, months: int = ROLLING_MONTHS
+) -> dict[int, Decimal]:
+    """Rolling spend of ``member_ids`` (every member with activity if ``None``); absent = 0."""
+    rows = MonthlyActivity.objects.filter(month__gte=rolling_window_start(on, months), month__lte=on)
+    if member_ids is not None:
+        rows = rows.filter(member_id__in=list(member_ids))
+    return dict(rows.values("member_id").annotate(total=Sum("spend")).values_list("member_id", "total"))
+
+
+def member_rolling_spend(*, member_id: int, on: dt.date, months: int = ROLLING_MONTHS) -> Decimal:
+    return rolling_spend_by_member(member_ids=[member_id], on=on, months=months).get(member_id, Decimal(0))

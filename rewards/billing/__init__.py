@@ -1,0 +1,1 @@
+"""Billing-event ingestion from the operator: API, file command, idempotency, quarantine."""

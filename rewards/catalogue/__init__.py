@@ -1,0 +1,1 @@
+"""The rewards catalogue, redemptions, vouchers, fulfilment and the network outbox."""

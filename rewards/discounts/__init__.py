@@ -1,0 +1,1 @@
+"""Volume and tenure discount schedules and the discount quote."""

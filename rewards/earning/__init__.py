@@ -1,0 +1,1 @@
+"""Earning rules: how many points an event is worth (a pure evaluation function)."""

@@ -1,0 +1,16 @@
+"""The operator API (django-ninja): one API object, one router per rewards app.
+
+Mounted at ``/api/operator/v1/``; OpenAPI at ``/api/operator/v1/openapi.json``, docs at
+``/api/operator/v1/docs``.
+"""
+
+from ninja import NinjaAPI
+
+api = NinjaAPI(
+    title="Troika operator API",
+    version="1",
+    urls_namespace="operator_api",
+    description="For the operator's billing system: billing events, discount quotes, the network outbox.",
+)
+
+# Each app adds its router here (billing: /events, discounts: /quotes, catalogue: /outbox).
