@@ -17,4 +17,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 
 # The beat schedule lives here, next to the other settings; each later feature adds its entry.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "ledger-clear-pending-points": {"task": "ledger.points_clear_due", "schedule": 600.0},
+    "ledger-expire-points": {"task": "ledger.points_expire_due", "schedule": 3600.0},
+}

@@ -29,6 +29,9 @@ class PointLot(models.Model):
     earned_at = models.DateTimeField(_("earned at"))
     clears_at = models.DateTimeField(_("clears at"))
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    # How many times a refund gave points back to this lot: part of the expiry entry's key, so
+    # points refunded into an expired lot expire again, once.
+    restorations = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("points lot")

@@ -1,0 +1,233 @@
+"""Debiting points: redemptions, staff debits, reversals of earned points, refunds.
+
+Every function here takes the member's account row lock first (``accounts_lock``), then the
+lots, in that order, like every other writer of the ledger; then it checks the idempotency key
+again, so a concurrent caller with the same key waits for the first and gets its entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from ..models import EntryKind, LedgerEntry, LotMovement, LotStatus, PointLot, SourceType
+from ..policy import LotPolicy
+from .accounts import accounts_bump, accounts_lock
+
+
+class InsufficientPoints(Exception):
+    """The member cannot spend this many points now."""
+
+    def __init__(self, *, wanted: int, spendable: int):
+        super().__init__(f"{wanted} points wanted, {spendable} spendable")
+        self.wanted = wanted
+        self.spendable = spendable
+
+
+def points_spend(
+    *, member_id: int, points: int, reason: str, source_type: str, source_ref: str = "",
+    idempotency_key: str,
+) -> LedgerEntry:
+    """Debit ``points`` (a redemption) from the oldest active lots; raise ``InsufficientPoints``."""
+    return _debit_oldest_first(
+        member_id=member_id, points=points, kind=EntryKind.REDEEM, reason=reason,
+        source_type=source_type, source_ref=source_ref, idempotency_key=idempotency_key,
+    )
+
+
+def points_adjust(
+    *, member_id: int, points: int, reason: str, staff_user, idempotency_key: str
+) -> LedgerEntry:
+    """A staff adjustment: a credit becomes a new lot; a debit takes the oldest points first."""
+    if not reason or not reason.strip():
+        raise ValueError("a manual adjustment needs a reason")
+    if points == 0:
+        raise ValueError("an adjustment moves at least one point")
+    if staff_user is None:
+        raise ValueError("a manual adjustment names the staff user who made it")
+    if points < 0:
+        return _debit_oldest_first(
+            member_id=member_id, points=-points, kind=EntryKind.ADJUST, reason=reason.strip(),
+            source_type=SourceType.STAFF, source_ref=str(staff_user.pk),
+            idempotency_key=idempotency_key, staff_user=staff_user,
+        )
+    with transaction.atomic():
+        accounts_lock([member_id])
+        existing = LedgerEntry.objects.filter(idempotency_key=idempotency_key).first()
+        if existing:
+            return existing
+        now = timezone.now()
+        entry = LedgerEntry.objects.create(
+            member_id=member_id, kind=EntryKind.ADJUST, points=points, reason=reason.strip(),
+            source_type=SourceType.STAFF, source_ref=str(staff_user.pk), staff_user=staff_user,
+            idempotency_key=idempotency_key, created_at=now,
+        )
+        policy = LotPolicy.current()
+        PointLot.objects.create(
+            member_id=member_id, earn_entry=entry, points=points, remaining=points,
+            status=LotStatus.ACTIVE, earned_at=now, clears_at=now, expires_at=policy.expires_at(now),
+        )
+        accounts_bump({member_id: (points, 0)})
+        return entry
+
+
+def points_refund(*, entry_id: int, reason: str, idempotency_key: str) -> LedgerEntry:
+    """Give a debit's points back to the very lots they came from (a cancelled redemption).
+
+    A lot that has expired since is restored too and expires again at the next expiry run,
+    so a refund never extends the life of points.
+    """
+    debit = LedgerEntry.objects.get(pk=entry_id)
+    if debit.points >= 0:
+        raise ValueError("only a debit can be refunded")
+    with transaction.atomic():
+        accounts_lock([debit.member_id])
+        existing = LedgerEntry.objects.filter(idempotency_key=idempotency_key).first()
+        if existing:
+            return existing
+        movements = list(LotMovement.objects.filter(entry=debit).select_related("lot"))
+        lots = {lot.pk: lot for lot in PointLot.objects.select_for_update().filter(
+            pk__in=[m.lot_id for m in movements]).order_by("pk")}
+        entry = LedgerEntry.objects.create(
+            member_id=debit.member_id, kind=EntryKind.REVERSE, points=-debit.points, reason=reason,
+            source_type=debit.source_type, source_ref=debit.source_ref,
+            idempotency_key=idempotency_key, created_at=timezone.now(),
+        )
+        available = pending = 0
+        for movement in movements:
+            lot = lots[movement.lot_id]
+            back = -movement.points
+            PointLot.objects.filter(pk=lot.pk).update(
+                remaining=F("remaining") + back,
+                status=LotStatus.PENDING if lot.status == LotStatus.PENDING else LotStatus.ACTIVE,
+                restorations=F("restorations") + 1,
+            )
+            LotMovement.objects.create(entry=entry, lot=lot, points=back)
+            if lot.status == LotStatus.PENDING:
+                pending += back
+            else:
+                available += back
+        accounts_bump({debit.member_id: (available, pending)})
+        return entry
+
+
+def points_reverse_source(
+    *, source_type: str, source_ref: str, reason: str, idempotency_key: str
+) -> LedgerEntry | None:
+    """Take back what a source (a billing event) credited: from its own lots first, then from
+    the member's oldest others, never below zero. Returns ``None`` when there was nothing to take."""
+    credits = list(
+        LedgerEntry.objects.filter(
+            source_type=source_type, source_ref=source_ref, kind__in=[EntryKind.EARN, EntryKind.GOODWILL]
+        ).values_list("member_id", "points", "pk")
+    )
+    if not credits:
+        return None
+    member_id = credits[0][0]
+    owed = sum(points for _, points, _ in credits)
+    with transaction.atomic():
+        accounts_lock([member_id])
+        existing = LedgerEntry.objects.filter(idempotency_key=idempotency_key).first()
+        if existing:
+            return existing
+        own = list(
+            PointLot.objects.select_for_update().filter(earn_entry_id__in=[pk for _, _, pk in credits])
+            .order_by("earned_at", "pk")
+        )
+        others = _spendable_lots(member_id, exclude=[lot.pk for lot in own])
+        takes = _plan_takes([*own, *others], owed, allow_short=True)
+        taken = sum(take for _, take in takes)
+        if not taken:
+            return None
+        note = reason if taken == owed else f"{reason} ({owed - taken} points already spent)"
+        return _write_debit(
+            member_id=member_id, takes=takes, kind=EntryKind.REVERSE, reason=note,
+            source_type=source_type, source_ref=source_ref, idempotency_key=idempotency_key,
+            final_status=LotStatus.REVERSED,
+        )
+
+
+def _debit_oldest_first(
+    *, member_id: int, points: int, kind: str, reason: str, source_type: str, source_ref: str,
+    idempotency_key: str, staff_user=None,
+) -> LedgerEntry:
+    if points <= 0:
+        raise ValueError(f"a debit takes a positive number of points, not {points}")
+    with transaction.atomic():
+        accounts_lock([member_id])
+        existing = LedgerEntry.objects.filter(idempotency_key=idempotency_key).first()
+        if existing:
+            return existing
+        lots = _spendable_lots(member_id)
+        takes = _plan_takes(lots, points, allow_short=False)
+        return _write_debit(
+            member_id=member_id, takes=takes, kind=kind, reason=reason, source_type=source_type,
+            source_ref=source_ref, idempotency_key=idempotency_key, staff_user=staff_user,
+            final_status=LotStatus.SPENT,
+        )
+
+
+def _spendable_lots(member_id: int, *, exclude: Iterable[int] = ()) -> list[PointLot]:
+    """The member's active, unexpired lots with points left, oldest first, locked."""
+    now = timezone.now()
+    return list(
+        PointLot.objects.select_for_update()
+        .filter(member_id=member_id, status=LotStatus.ACTIVE, remaining__gt=0)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .exclude(pk__in=list(exclude))
+        .order_by("earned_at", "pk")
+    )
+
+
+def _plan_takes(lots: list[PointLot], points: int, *, allow_short: bool) -> list[tuple[PointLot, int]]:
+    takes, left = [], points
+    for lot in lots:
+        if left == 0:
+            break
+        if lot.remaining <= 0:
+            continue
+        take = min(lot.remaining, left)
+        takes.append((lot, take))
+        left -= take
+    if left and not allow_short:
+        raise InsufficientPoints(wanted=points, spendable=points - left)
+    return takes
+
+
+def _write_debit(
+    *, member_id: int, takes: list[tuple[PointLot, int]], kind: str, reason: str, source_type: str,
+    source_ref: str, idempotency_key: str, final_status: str, staff_user=None,
+) -> LedgerEntry:
+    total = sum(take for _, take in takes)
+    entry = LedgerEntry.objects.create(
+        member_id=member_id, kind=kind, points=-total, reason=reason[:255], source_type=source_type,
+        source_ref=source_ref, staff_user=staff_user, idempotency_key=idempotency_key,
+        created_at=timezone.now(),
+    )
+    available = pending = 0
+    for lot, take in takes:
+        emptied = take == lot.remaining
+        PointLot.objects.filter(pk=lot.pk).update(
+            remaining=F("remaining") - take, **({"status": final_status} if emptied else {})
+        )
+        if lot.status == LotStatus.PENDING:
+            pending -= take
+        else:
+            available -= take
+    LotMovement.objects.bulk_create(
+        [LotMovement(entry=entry, lot_id=lot.pk, points=-take) for lot, take in takes]
+    )
+    accounts_bump({member_id: (available, pending)})
+    return entry
+
+
+__all__ = [
+    "InsufficientPoints",
+    "points_adjust",
+    "points_refund",
+    "points_reverse_source",
+    "points_spend",
+]

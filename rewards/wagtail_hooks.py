@@ -1,0 +1,38 @@
+"""The "Rewards" admin menu: one group for every screen of the financial tier.
+
+Each rewards app defines its viewsets in its own ``viewsets.py`` (no registration there);
+this module is the one place that registers them, in menu order.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.base import ViewSetGroup
+
+REWARDS_MENU_ORDER = 120  # just below Members (110)
+
+
+def _rewards_viewsets() -> list:
+    """The viewsets of the Rewards group, in menu order (each app appends its own below)."""
+    viewsets: list = []
+    from rewards.discounts.viewsets import DiscountScheduleViewSet
+
+    viewsets.append(DiscountScheduleViewSet("discount_schedules"))
+    return viewsets
+
+
+class RewardsGroup(ViewSetGroup):
+    menu_label = _("Rewards")
+    menu_icon = "pick"
+    menu_order = REWARDS_MENU_ORDER
+    items = ()
+
+    def __init__(self):
+        self.items = tuple(_rewards_viewsets())
+        super().__init__()
+
+
+@hooks.register("register_admin_viewset")
+def register_rewards_group():
+    return RewardsGroup()
