@@ -1,0 +1,3 @@
+from .schedule import DiscountSchedule, TenureBand, VolumeBracket
+
+__all__ = ["DiscountSchedule", "TenureBand", "VolumeBracket"]
