@@ -14,3 +14,7 @@ api = NinjaAPI(
 )
 
 # Each app adds its router here (billing: /events, discounts: /quotes, catalogue: /outbox).
+
+from rewards.discounts.api import router as quotes_router  # noqa: E402
+
+api.add_router("/quotes", quotes_router)
