@@ -1,0 +1,45 @@
+"""Keeping refused events as received, once each (``digest`` is unique)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from ..models import QuarantinedEvent
+from ..selectors import chunked
+from .validation import Refusal
+
+
+def _digest(raw: object) -> str:
+    text = json.dumps(raw, sort_keys=True, cls=DjangoJSONEncoder, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _storable(raw: object) -> object:
+    """JSON as received; values JSON cannot hold (Decimal from exact parsing) as text."""
+    return json.loads(json.dumps(raw, cls=DjangoJSONEncoder))
+
+
+def quarantine_add(
+    *, refusals: Sequence[Refusal], source: str, batch_ref: str, received_at: dt.datetime
+) -> None:
+    """Store ``refusals``; one already stored (same payload) is not stored again."""
+    rows = []
+    for refusal in refusals:
+        raw = _storable(refusal.raw)
+        rows.append(QuarantinedEvent(
+            raw=raw, event_id=refusal.event_id[:64], reason=refusal.reason,
+            reasons=list(refusal.messages), source=source, batch_ref=batch_ref,
+            position=refusal.position, received_at=received_at, digest=_digest(raw),
+        ))
+    QuarantinedEvent.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+
+
+def quarantine_resolve(*, event_ids: Iterable[str], at: dt.datetime) -> None:
+    """Events now applied: their earlier quarantined attempts are marked resolved."""
+    for chunk in chunked(sorted(event_ids)):
+        QuarantinedEvent.objects.filter(event_id__in=chunk, resolved_at__isnull=True).update(resolved_at=at)
