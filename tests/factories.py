@@ -44,3 +44,32 @@ class MemberFactory(factory.django.DjangoModelFactory):
     region = "Hà Nội"
     city = "Hà Nội"
     language = "vi"
+
+
+class TierFactory(factory.django.DjangoModelFactory):
+    """A live (published) tier; pass ``live=False`` for a draft."""
+
+    class Meta:
+        model = "tiers.Tier"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"tier-{n}")
+    name = factory.LazyAttribute(lambda tier: tier.code.title())
+    rank = factory.Sequence(lambda n: n + 1)
+    min_rolling_spend = 0
+    min_tenure_years = 0
+    points_multiplier = 1
+    live = True
+
+
+class EarningRuleFactory(factory.django.DjangoModelFactory):
+    """A live earning rule: 1 point per 10,000 of a paid bill unless told otherwise."""
+
+    class Meta:
+        model = "earning.EarningRule"
+
+    name = factory.Sequence(lambda n: f"Rule {n}")
+    event_kind = "bill_paid"
+    amount_points = 1
+    amount_step = 10_000
+    live = True

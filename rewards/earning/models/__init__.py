@@ -1,0 +1,19 @@
+from .rule import (
+    CapPeriod,
+    EarningCounter,
+    EarningKind,
+    EarningRule,
+    EarningRuleMultiplier,
+    MultiplierDimension,
+    Stacking,
+)
+
+__all__ = [
+    "CapPeriod",
+    "EarningCounter",
+    "EarningKind",
+    "EarningRule",
+    "EarningRuleMultiplier",
+    "MultiplierDimension",
+    "Stacking",
+]

@@ -1,0 +1,159 @@
+"""Reads about tiers: a member's current tier and benefits, progress to the next tier, and
+members at risk of a downgrade. Writes live in ``services``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
+
+from django.db.models import F
+
+from club.members.models import Member
+from rewards.activity.selectors import member_rolling_spend, rolling_spend_subquery
+
+from .models import MemberTier, Tier
+from .rules import TierPolicy, add_months, tenure_years
+from .services.evaluation import tier_policy
+
+
+@dataclass(frozen=True)
+class MemberTierInfo:
+    member_id: int
+    tier_id: int | None
+    code: str
+    name: str
+    rank: int
+    points_multiplier: Decimal
+    discount_percent: Decimal
+    event_access: bool
+    priority_support: bool
+    since: dt.date | None = None
+    qualified_until: dt.date | None = None
+    downgrade_due: dt.date | None = None
+    is_default: bool = False
+
+
+# When no tier is published at all, members earn and pay as if in a neutral tier.
+NO_TIER = dict(tier_id=None, code="", name="", rank=0, points_multiplier=Decimal(1),
+               discount_percent=Decimal(0), event_access=False, priority_support=False)
+
+
+def default_tier() -> Tier | None:
+    """The live tier with the lowest rank: where every member starts."""
+    return Tier.objects.filter(live=True).order_by("rank").first()
+
+
+def _info(member_id: int, tier: Tier, **state) -> MemberTierInfo:
+    return MemberTierInfo(
+        member_id=member_id, tier_id=tier.pk, code=tier.code, name=tier.name, rank=tier.rank,
+        points_multiplier=tier.points_multiplier, discount_percent=tier.discount_percent,
+        event_access=tier.event_access, priority_support=tier.priority_support, **state,
+    )
+
+
+def current_tiers(*, member_ids: Iterable[int]) -> dict[int, MemberTierInfo]:
+    """The current tier of each member (two queries whatever their number); a member never
+    evaluated gets the default tier, marked ``is_default``."""
+    ids = set(member_ids)
+    if not ids:
+        return {}
+    result: dict[int, MemberTierInfo] = {}
+    states = MemberTier.objects.filter(member_id__in=ids, tier__isnull=False).select_related("tier")
+    for state in states:
+        result[state.member_id] = _info(
+            state.member_id, state.tier, since=state.since, qualified_until=state.qualified_until,
+            downgrade_due=state.downgrade_due,
+        )
+    missing = ids - result.keys()
+    if missing:
+        fallback = default_tier()
+        for member_id in missing:
+            result[member_id] = (
+                _info(member_id, fallback, is_default=True) if fallback
+                else MemberTierInfo(member_id=member_id, is_default=True, **NO_TIER)
+            )
+    return result
+
+
+@dataclass(frozen=True)
+class TierProgress:
+    current: MemberTierInfo
+    next_tier_code: str | None  # None: already in the top tier
+    next_tier_name: str | None
+    rolling_spend: Decimal
+    spend_needed: Decimal
+    tenure_years: int
+    tenure_years_needed: int
+    tenure_reached_on: dt.date | None  # when the next tier's tenure is met (None: top tier)
+    percent: int  # 0..100, the lesser of the spend and the tenure progress
+
+    @property
+    def is_top_tier(self) -> bool:
+        return self.next_tier_code is None
+
+
+def _percent(done: Decimal, needed: Decimal) -> int:
+    if needed <= 0 or done >= needed:
+        return 100
+    return int((Decimal(100) * max(done, Decimal(0)) / needed).to_integral_value(ROUND_FLOOR))
+
+
+def tier_progress(*, member_id: int, on: dt.date) -> TierProgress:
+    """How far ``member_id`` is from the next tier up: the spend still needed in the rolling 12
+    months, the years of tenure still needed, and a percentage (the lesser of the two)."""
+    member = Member.objects.only("activation_date").get(pk=member_id)
+    current = current_tiers(member_ids=[member_id])[member_id]
+    spend = member_rolling_spend(member_id=member_id, on=on)
+    years = tenure_years(member.activation_date, on)
+    upper = Tier.objects.filter(live=True, rank__gt=current.rank).order_by("rank").first()
+    if upper is None:
+        return TierProgress(current, None, None, spend, Decimal(0), years, 0, None, 100)
+    spend_needed = max(upper.min_rolling_spend - spend, Decimal(0))
+    tenure_date = add_months(member.activation_date, 12 * upper.min_tenure_years)
+    tenure_days_needed = (tenure_date - member.activation_date).days
+    tenure_done = (min(on, tenure_date) - member.activation_date).days
+    percent = min(
+        _percent(spend, upper.min_rolling_spend),
+        _percent(Decimal(tenure_done), Decimal(tenure_days_needed)),
+    )
+    return TierProgress(
+        current=current, next_tier_code=upper.code, next_tier_name=upper.name, rolling_spend=spend,
+        spend_needed=spend_needed, tenure_years=years,
+        tenure_years_needed=max(upper.min_tenure_years - years, 0), tenure_reached_on=tenure_date,
+        percent=percent,
+    )
+
+
+@dataclass(frozen=True)
+class DowngradeRisk:
+    member_id: int
+    tier_code: str
+    rolling_spend: Decimal
+    required_spend: Decimal
+    qualified_until: dt.date
+    downgrade_on: dt.date  # the earliest day a downgrade can take effect
+
+
+def members_at_risk_of_downgrade(
+    *, on: dt.date, limit: int | None = None, policy: TierPolicy | None = None
+) -> list[DowngradeRisk]:
+    """Members whose rolling spend on ``on`` no longer meets their current tier's threshold,
+    soonest downgrade first (one query; tenure only grows, so only spend can fall short).
+    The state row's primary key is the member id, so the activity subquery joins on it."""
+    policy = policy or tier_policy()
+    grace = dt.timedelta(days=policy.grace_days)
+    rows = (
+        MemberTier.objects.filter(tier__isnull=False)
+        .annotate(rolling_spend=rolling_spend_subquery(on=on))
+        .filter(rolling_spend__lt=F("tier__min_rolling_spend"))
+        .order_by("qualified_until", "member_id")
+        .values_list("member_id", "tier__code", "rolling_spend", "tier__min_rolling_spend", "qualified_until")
+    )
+    if limit is not None:
+        rows = rows[:limit]
+    return [
+        DowngradeRisk(member_id, code, spend, required, until, max(until + grace, on))
+        for member_id, code, spend, required, until in rows
+    ]
