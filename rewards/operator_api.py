@@ -18,3 +18,7 @@ api = NinjaAPI(
 from rewards.discounts.api import router as quotes_router  # noqa: E402
 
 api.add_router("/quotes", quotes_router)
+
+from rewards.billing.api import router as events_router  # noqa: E402
+
+api.add_router("/events", events_router)

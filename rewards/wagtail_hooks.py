@@ -19,6 +19,9 @@ def _rewards_viewsets() -> list:
     from rewards.discounts.viewsets import DiscountScheduleViewSet
 
     viewsets.append(DiscountScheduleViewSet("discount_schedules"))
+    from rewards.billing.viewsets import BillingEventViewSet, QuarantinedEventViewSet
+
+    viewsets += [QuarantinedEventViewSet(), BillingEventViewSet()]
     return viewsets
 
 

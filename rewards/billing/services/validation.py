@@ -110,6 +110,8 @@ class EventParser:
         values = {key: value for key, value in raw.items() if value is not None and value != ""}
         problems = _Problems()
         event_id = self._event_id(values.get("event_id"), "event_id", problems)
+        if "event_id" not in values:
+            problems.add(R.MISSING_FIELD, "event_id: missing")
         kind = values.get("kind")
         if kind is None:
             problems.add(R.MISSING_FIELD, "kind: missing")
@@ -132,8 +134,6 @@ class EventParser:
         msisdn, account = self._member(values, problems)
         occurred_at = self._occurred_at(values.get("occurred_at"), problems)
         fields = self._payload(kind, values, occurred_at, problems) if kind in KIND_FIELDS else {}
-        if event_id is None and "event_id" not in values:
-            problems.add(R.MISSING_FIELD, "event_id: missing")
         if problems.items:
             return Refusal(position, raw, event_id or "", problems.items[0][0],
                            [message for _code, message in problems.items])
