@@ -10,10 +10,24 @@ from django.http import Http404
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from wagtail import hooks
 from wagtail.admin.views.generic import InspectView
 
 from ..models import Member
 from ..selectors import member_current_consents, member_for_admin_detail
+
+# Higher layers (rewards, club, campaigns) add links to their own screens about a member
+# through this hook: ``@hooks.register(MEMBER_ADMIN_LINKS_HOOK)`` with a function
+# ``(member, request) -> list[MemberAdminLink]`` that returns what the user may open.
+MEMBER_ADMIN_LINKS_HOOK = "register_member_admin_links"
+
+
+@dataclass(frozen=True)
+class MemberAdminLink:
+    label: str
+    url: str
+    summary: str = ""
+
 
 # Fields with no column of their own on Member, shown with these labels.
 PSEUDO_FIELD_LABELS = {
@@ -108,6 +122,11 @@ class MemberInspectView(InspectView):
             preferences=self._preference_rows(member),
             interests=list(member.interests.all()),
             attribute_rows=attribute_rows(member.attributes),
+            related_links=[
+                link
+                for hook in hooks.get_hooks(MEMBER_ADMIN_LINKS_HOOK)
+                for link in hook(member, self.request)
+            ],
         )
         return context
 

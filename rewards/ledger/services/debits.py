@@ -12,6 +12,9 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from wagtail.log_actions import log
+
+from club.members.models import Member
 
 from ..models import EntryKind, LedgerEntry, LotMovement, LotStatus, PointLot, SourceType
 from ..policy import LotPolicy
@@ -38,19 +41,45 @@ def points_spend(
     )
 
 
+ADJUST_LOG_ACTION = "troika.points_adjusted"
+
+
 def points_adjust(
     *, member_id: int, points: int, reason: str, staff_user, idempotency_key: str
 ) -> LedgerEntry:
-    """A staff adjustment: a credit becomes a new lot; a debit takes the oldest points first."""
+    """A staff adjustment: a credit becomes a new lot; a debit takes the oldest points first.
+
+    Audited: the entry names the staff user and the reason, and Wagtail's audit log records
+    the action on the member in the same transaction (once, however often the key is sent)."""
     if not reason or not reason.strip():
         raise ValueError("a manual adjustment needs a reason")
     if points == 0:
         raise ValueError("an adjustment moves at least one point")
     if staff_user is None:
         raise ValueError("a manual adjustment names the staff user who made it")
+    with transaction.atomic():
+        if LedgerEntry.objects.filter(idempotency_key=idempotency_key).exists():
+            return LedgerEntry.objects.get(idempotency_key=idempotency_key)
+        entry = _adjust(member_id=member_id, points=points, reason=reason.strip(), staff_user=staff_user,
+                        idempotency_key=idempotency_key)
+        if getattr(entry, "created_now", False):
+            _audit_adjustment(entry, staff_user)
+        return entry
+
+
+def _audit_adjustment(entry: LedgerEntry, staff_user) -> None:
+
+
+    log(
+        instance=Member.objects.get(pk=entry.member_id), action=ADJUST_LOG_ACTION, user=staff_user,
+        data={"points": entry.points, "reason": entry.reason, "entry": entry.pk},
+    )
+
+
+def _adjust(*, member_id: int, points: int, reason: str, staff_user, idempotency_key: str) -> LedgerEntry:
     if points < 0:
         return _debit_oldest_first(
-            member_id=member_id, points=-points, kind=EntryKind.ADJUST, reason=reason.strip(),
+            member_id=member_id, points=-points, kind=EntryKind.ADJUST, reason=reason,
             source_type=SourceType.STAFF, source_ref=str(staff_user.pk),
             idempotency_key=idempotency_key, staff_user=staff_user,
         )
@@ -61,7 +90,7 @@ def points_adjust(
             return existing
         now = timezone.now()
         entry = LedgerEntry.objects.create(
-            member_id=member_id, kind=EntryKind.ADJUST, points=points, reason=reason.strip(),
+            member_id=member_id, kind=EntryKind.ADJUST, points=points, reason=reason,
             source_type=SourceType.STAFF, source_ref=str(staff_user.pk), staff_user=staff_user,
             idempotency_key=idempotency_key, created_at=now,
         )
@@ -71,6 +100,7 @@ def points_adjust(
             status=LotStatus.ACTIVE, earned_at=now, clears_at=now, expires_at=policy.expires_at(now),
         )
         accounts_bump({member_id: (points, 0)})
+        entry.created_now = True
         return entry
 
 
@@ -221,6 +251,7 @@ def _write_debit(
         [LotMovement(entry=entry, lot_id=lot.pk, points=-take) for lot, take in takes]
     )
     accounts_bump({member_id: (available, pending)})
+    entry.created_now = True
     return entry
 
 
