@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config.health import healthz
+from rewards.catalogue.member_api import api as member_api
 from rewards.operator_api import api as operator_api
 
 ADMIN_PREFIX = "admin/"
@@ -13,6 +14,7 @@ ADMIN_PREFIX = "admin/"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/operator/v1/", operator_api.urls),
+    path("api/member/v1/", member_api.urls),
     # The Wagtail admin has no login of its own: every login goes through allauth, with its
     # rate limits and MFA (see docs/accounts.md).
     path(

@@ -19,6 +19,10 @@ from rewards.discounts.api import router as quotes_router  # noqa: E402
 
 api.add_router("/quotes", quotes_router)
 
+from rewards.catalogue.api import router as outbox_router  # noqa: E402
+
+api.add_router("/outbox", outbox_router)
+
 from rewards.billing.api import router as events_router  # noqa: E402
 
 api.add_router("/events", events_router)
