@@ -18,7 +18,7 @@ def _rewards_viewsets() -> list:
     viewsets: list = []
     from rewards.discounts.viewsets import DiscountScheduleViewSet
 
-    viewsets.append(DiscountScheduleViewSet("discount_schedules"))
+    viewsets.append(DiscountScheduleViewSet())
     from rewards.billing.viewsets import BillingEventViewSet, QuarantinedEventViewSet
 
     viewsets += [QuarantinedEventViewSet(), BillingEventViewSet()]
