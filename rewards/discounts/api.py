@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import StrictFloat, StrictInt, StrictStr
 
 from rewards.operator_auth import OperatorToken
@@ -111,12 +111,13 @@ def quote_create(request, payload: QuoteIn):
     try:
         amount = bill_amount_parse(payload.bill_amount)
     except InvalidAmount as exc:
-        return 422, ErrorOut(detail=str(exc))
+        return Status(422, ErrorOut(detail=str(exc)))
     on = payload.on or timezone.localdate()
     (result,) = discount_quotes_for_members(requests=[QuoteRequest(payload.member, amount)], on=on)
     if result.quote is None:
-        return 404, ErrorOut(detail=f"no member with MSISDN or account number {payload.member!r}")
-    return 200, _quote_out(payload.member, on, result.quote)
+        detail = f"no member with MSISDN or account number {payload.member!r}"
+        return Status(404, ErrorOut(detail=detail))
+    return Status(200, _quote_out(payload.member, on, result.quote))
 
 
 @router.post("/batch", response={200: BatchOut}, summary=f"Quote up to {MAX_BATCH} bills at once")

@@ -90,8 +90,8 @@ class MemberDiscounts:
 def _anniversary(activation: dt.date, years: int) -> dt.date:
     try:
         return activation.replace(year=activation.year + years)
-    except ValueError:  # 29 February in a year without one
-        return activation.replace(year=activation.year + years, day=28)
+    except ValueError:  # 29 February in a year without one: Member.tenure_years counts from 1 March
+        return dt.date(activation.year + years, 3, 1)
 
 
 def member_discounts(*, member_id: int, on: dt.date) -> MemberDiscounts:
