@@ -176,3 +176,36 @@ def test_staff_without_permission_cannot_add(client):
 
     assert (response.status_code, response["Location"]) == (302, "/admin/")  # Wagtail's "permission denied"
     assert DiscountSchedule.objects.count() == 0
+
+
+def test_a_draft_edit_of_a_live_schedule_quotes_only_once_published(editor):
+    editor.post(ADD_URL, form_data(**GOOD))
+    schedule = DiscountSchedule.objects.get()
+    first, second = schedule.volume_brackets.order_by("sort_order")
+    edit_url = reverse(f"{NAMESPACE}:edit", args=[schedule.pk])
+
+    def edit(percent: str, *, publish: bool):
+        data = form_data(publish=publish, bands=GOOD["bands"])
+        data.update(nested_form_data({"volume_brackets": inline_formset([
+            {"id": str(first.pk), "ORDER": "1", "spend_from": "10000000", "percent": "2"},
+            {"id": str(second.pk), "ORDER": "2", "spend_from": "20000000", "percent": percent},
+        ], initial=2)}))
+        data.update(nested_form_data({"tenure_bands": inline_formset([
+            {"id": str(band.pk), "ORDER": str(i + 1), "years_from": str(band.years_from),
+             "percent": str(band.percent)}
+            for i, band in enumerate(schedule.tenure_bands.order_by("sort_order"))
+        ], initial=2)}))
+        response = editor.post(edit_url, data)
+        assert response.status_code == 302, response.context["form"].errors
+
+    def live_top_percent() -> Decimal:
+        spec = discount_schedule_for_customer_type(customer_type="household", on=dt.date(2026, 6, 1))
+        return spec.volume_brackets[-1].percent
+
+    edit("4", publish=False)
+    assert live_top_percent() == Decimal("3.5")
+    assert DiscountSchedule.objects.get().has_unpublished_changes is True
+
+    edit("4", publish=True)
+    assert live_top_percent() == Decimal(4)
+    assert DiscountSchedule.objects.get().revisions.count() == 3
