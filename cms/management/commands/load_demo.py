@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from cms.demo.financial import demo_financial_load
 from cms.demo.people import demo_people_load
 from cms.demo.site import demo_site_load
 from cms.demo.subscribers import demo_subscribers_load
@@ -22,10 +23,17 @@ class Command(BaseCommand):
                 self.stderr.write(f"row {error.row} {error.column}: {error.message}")
             raise SystemExit("The demo subscribers did not import; nothing was written.")
         logins = demo_people_load()
+        financial = demo_financial_load()
         self.stdout.write(
             f"Demo operator: site '{home.title}'; subscribers created {report.created}, "
             f"updated {report.updated}, unchanged {report.unchanged}; "
             f"interest links added {result.interests_linked}."
+        )
+        self.stdout.write(
+            f"Financial tier: tiers created {financial.tiers_created}, earning rules created "
+            f"{financial.rules_created}; billing events sent {financial.events_sent}, applied "
+            f"{financial.events_applied}, duplicates {financial.events_duplicate}, "
+            f"quarantined {financial.events_quarantined}."
         )
         self.stdout.write("Demo logins (password after the colon):")
         for login in logins:

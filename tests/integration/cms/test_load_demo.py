@@ -10,6 +10,8 @@ from wagtail.models import Site
 from club.members.models import ConsentRecord, Member
 from cms.demo.people import DEMO_SUBSCRIBERS
 from cms.models import HomePage
+from rewards.ledger.models import LedgerEntry, PointsAccount
+from rewards.tiers.models import MemberTier
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +25,9 @@ def _snapshot():
         "consents": ConsentRecord.objects.count(),
         "interest_links": Member.interests.through.objects.count(),
         "pages": HomePage.objects.count(),
+        "ledger": list(LedgerEntry.objects.order_by("pk").values_list("pk", "points")),
+        "balances": list(PointsAccount.objects.order_by("pk").values_list("pk", "available", "pending")),
+        "tiers": list(MemberTier.objects.order_by("pk").values_list("pk", "tier_id")),
     }
 
 
@@ -38,6 +43,9 @@ def test_load_demo_builds_the_operator_and_is_idempotent(capsys):
     assert f"subscribers created {SIZE}, updated 0, unchanged 0" in first_output
     assert f"subscribers created 0, updated 0, unchanged {SIZE}" in second_output
     assert "interest links added 0" in second_output
+    assert "tiers created 4, earning rules created 4" in first_output
+    assert "applied 0, duplicates" in second_output and "quarantined 0" in second_output
+    assert first["ledger"] and first["tiers"]
     for login in DEMO_SUBSCRIBERS:
         assert f"{login.email}: {login.password}" in second_output
 
