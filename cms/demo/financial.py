@@ -23,6 +23,8 @@ from rewards.earning.models import EarningRule, EarningRuleMultiplier
 from rewards.tiers.models import Tier
 from rewards.tiers.services.evaluation import tier_recompute_all
 
+from .financial_discounts import demo_discounts_load
+
 SEED = 20261124
 AS_OF = dt.date(2026, 11, 1)
 MONTHS = 12
@@ -53,6 +55,7 @@ TIERS = [
 class FinancialDemoResult:
     tiers_created: int
     rules_created: int
+    discount_schedules_created: int
     events_sent: int
     events_applied: int
     events_duplicate: int
@@ -62,6 +65,7 @@ class FinancialDemoResult:
 def demo_financial_load() -> FinancialDemoResult:
     tiers = _demo_tiers_load()
     rules = _demo_rules_load()
+    schedules = demo_discounts_load()
     sent = applied = duplicate = quarantined = 0
     batch: list[dict] = []
 
@@ -81,7 +85,7 @@ def demo_financial_load() -> FinancialDemoResult:
     if batch:
         flush()
     tier_recompute_all(on=dt.date.today())
-    return FinancialDemoResult(tiers, rules, sent, applied, duplicate, quarantined)
+    return FinancialDemoResult(tiers, rules, schedules, sent, applied, duplicate, quarantined)
 
 
 def _publish(obj) -> None:

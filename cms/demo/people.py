@@ -24,6 +24,9 @@ MARKETER_PERMISSIONS = [
     ("members", "subscriberimport", "view_subscriberimport"),
     ("members", "subscriberimport", "add_subscriberimport"),
 ]
+# Marketers run the financial tier: every permission of these apps (rules, tiers, discounts,
+# the catalogue, redemptions, the ledger, quarantined events), publishing included.
+MARKETER_APPS = ["activity", "ledger", "earning", "tiers", "discounts", "catalogue", "billing"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,9 @@ def _user(login: DemoLogin, **flags):
 @transaction.atomic
 def demo_people_load() -> list[DemoLogin]:
     marketers = _group_with_permissions(MARKETERS_GROUP, MARKETER_PERMISSIONS)
+    rewards_permissions = set(Permission.objects.filter(content_type__app_label__in=MARKETER_APPS))
+    if missing := rewards_permissions - set(marketers.permissions.all()):
+        marketers.permissions.add(*missing)
     partners = _group_with_permissions(PARTNER_USERS_GROUP, [])
     marketer = _user(DEMO_MARKETER, is_staff=True, first_name="Mai", last_name="Phạm")
     marketer.groups.add(marketers)
