@@ -15,10 +15,21 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
+from functools import cached_property
 
 from django.utils import timezone
 
 from .models import CapPeriod, EarningKind, MultiplierDimension, Stacking
+
+# Plain strings: comparing with enum members costs an attribute lookup on the enum class per
+# comparison, which shows at ten thousand events per batch.
+BILL_PAID, TOP_UP = EarningKind.BILL_PAID.value, EarningKind.TOP_UP.value
+USAGE, ANNIVERSARY = EarningKind.USAGE.value, EarningKind.ANNIVERSARY.value
+DAY, WEEK = CapPeriod.DAY.value, CapPeriod.WEEK.value
+MONTH, YEAR = CapPeriod.MONTH.value, CapPeriod.YEAR.value
+BEST_OF, ADDITIVE = Stacking.BEST_OF.value, Stacking.ADDITIVE.value
+TIER, SEGMENT = MultiplierDimension.TIER.value, MultiplierDimension.SEGMENT.value
+CUSTOMER_TYPE = MultiplierDimension.CUSTOMER_TYPE.value
 
 
 @dataclass(frozen=True)
@@ -33,9 +44,10 @@ class EarningEvent:
     sms: int = 0
     channel: str = ""
 
-    @property
+    @cached_property
     def local_date(self) -> dt.date:
-        return timezone.localtime(self.occurred_at).date()
+        """The day the event happened in the operator's time zone (periods are local days)."""
+        return self.occurred_at.astimezone(timezone.get_default_timezone()).date()
 
 
 @dataclass(frozen=True)
@@ -78,7 +90,7 @@ class RuleSpec:
     cap_period: str = ""
     valid_from: dt.datetime | None = None
     valid_until: dt.datetime | None = None
-    stacking: str = Stacking.ADDITIVE
+    stacking: str = ADDITIVE
     priority: int = 0
 
     def is_valid_at(self, moment: dt.datetime) -> bool:
@@ -119,13 +131,13 @@ class EventAward:
 
 
 def period_start(period: str, day: dt.date) -> dt.date:
-    if period == CapPeriod.DAY:
+    if period == DAY:
         return day
-    if period == CapPeriod.WEEK:
+    if period == WEEK:
         return day - dt.timedelta(days=day.weekday())
-    if period == CapPeriod.MONTH:
+    if period == MONTH:
         return day.replace(day=1)
-    if period == CapPeriod.YEAR:
+    if period == YEAR:
         return day.replace(month=1, day=1)
     raise ValueError(f"unknown cap period {period!r}")
 
@@ -154,15 +166,15 @@ def _is_leap(year: int) -> bool:
 
 def rule_base_points(event: EarningEvent, member: MemberContext, rule: RuleSpec) -> int:
     """The rule's points for the event before multipliers and caps."""
-    if event.kind in (EarningKind.BILL_PAID, EarningKind.TOP_UP):
+    if event.kind in (BILL_PAID, TOP_UP):
         return _steps(event.amount, rule.amount_step) * rule.amount_points
-    if event.kind == EarningKind.USAGE:
+    if event.kind == USAGE:
         return (
             _steps(event.data_mb, rule.data_step_mb) * rule.data_points
             + _steps(event.voice_minutes, rule.voice_step_minutes) * rule.voice_points
             + _steps(event.sms, rule.sms_step) * rule.sms_points
         )
-    if event.kind == EarningKind.ANNIVERSARY:
+    if event.kind == ANNIVERSARY:
         years = anniversary_years(member.activation_date, event.local_date)
         if not years:
             return 0
@@ -178,9 +190,9 @@ def rule_multiplier(member: MemberContext, rule: RuleSpec) -> tuple[Decimal, tup
         factor *= member.tier_multiplier
         labels.append(f"{member.tier_name or member.tier_code} ×{_number(member.tier_multiplier)}")
     member_values = {
-        MultiplierDimension.TIER: member.tier_code,
-        MultiplierDimension.SEGMENT: member.segment,
-        MultiplierDimension.CUSTOMER_TYPE: member.customer_type,
+        TIER: member.tier_code,
+        SEGMENT: member.segment,
+        CUSTOMER_TYPE: member.customer_type,
     }
     best: dict[str, MultiplierSpec] = {}
     for row in rule.multipliers:
@@ -201,9 +213,11 @@ def _number(value: Decimal) -> str:
 def evaluate_event(
     event: EarningEvent, member: MemberContext, rules: Sequence[RuleSpec],
     earned_in_period: Mapping[tuple[int, dt.date], int],
+    *, multiplier_memo: dict[tuple[int, int], tuple[Decimal, tuple[str, ...]]] | None = None,
 ) -> EventAward:
     """Points ``event`` earns ``member`` under ``rules``, given what the member already earned
-    from each capped rule in each period (``(rule_id, period_start) -> points``)."""
+    from each capped rule in each period (``(rule_id, period_start) -> points``).
+    ``multiplier_memo`` lets a batch reuse each (member, rule) multiplier."""
     candidates: list[tuple[RuleSpec, AwardLine, tuple[int, dt.date] | None]] = []
     capped_out: list[int] = []
     day = event.local_date
@@ -213,7 +227,13 @@ def evaluate_event(
         base = rule_base_points(event, member, rule)
         if base <= 0:
             continue
-        factor, labels = rule_multiplier(member, rule)
+        if multiplier_memo is None:
+            factor, labels = rule_multiplier(member, rule)
+        else:
+            memo_key = (member.member_id, rule.id)
+            if memo_key not in multiplier_memo:
+                multiplier_memo[memo_key] = rule_multiplier(member, rule)
+            factor, labels = multiplier_memo[memo_key]
         uncapped = int((base * factor).to_integral_value(ROUND_FLOOR))
         points, key = uncapped, None
         if rule.is_capped:
@@ -223,8 +243,8 @@ def evaluate_event(
             capped_out.append(rule.id)
         if points > 0:
             candidates.append((rule, AwardLine(rule.id, rule.name, points, uncapped, factor, labels), key))
-    chosen = [item for item in candidates if item[0].stacking != Stacking.BEST_OF]
-    best_of = [item for item in candidates if item[0].stacking == Stacking.BEST_OF]
+    chosen = [item for item in candidates if item[0].stacking != BEST_OF]
+    best_of = [item for item in candidates if item[0].stacking == BEST_OF]
     if best_of:
         chosen.append(max(best_of, key=lambda item: (item[1].points, item[0].priority, -item[0].id)))
     chosen.sort(key=lambda item: (-item[0].priority, item[0].id))
@@ -246,12 +266,13 @@ def evaluate_events(
     unknown members earn nothing. Returns the awards in the order evaluated."""
     counters: dict[tuple[int, int, dt.date], int] = dict(earned_in_period)
     awards: list[EventAward] = []
+    memo: dict[tuple[int, int], tuple[Decimal, tuple[str, ...]]] = {}
     for event in sorted(events, key=lambda item: (item.occurred_at, item.event_id)):
         member = members.get(event.member_id)
         if member is None:
             continue
         view = _MemberCounters(counters, event.member_id)
-        award = evaluate_event(event, member, rules, view)
+        award = evaluate_event(event, member, rules, view, multiplier_memo=memo)
         for (rule_id, start), points in award.counted:
             key = (event.member_id, rule_id, start)
             counters[key] = counters.get(key, 0) + points

@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 
 from club.members.models import CustomerType, Member, Segment
 from rewards.tiers.selectors import current_tiers
+from rewards.tiers.sql import ids_in
 
 from .evaluation import MemberContext, MultiplierSpec, RuleSpec
 from .models import EarningRule, EarningRuleMultiplier, MultiplierDimension
@@ -56,7 +57,9 @@ def member_contexts(*, member_ids: Iterable[int]) -> dict[int, MemberContext]:
     ids = set(member_ids)
     if not ids:
         return {}
-    rows = Member.objects.filter(pk__in=ids).values_list("pk", "customer_type", "segment", "activation_date")
+    rows = Member.objects.filter(ids_in(Member, "id", ids)).values_list(
+        "pk", "customer_type", "segment", "activation_date"
+    )
     members = {pk: (customer_type, segment, activation) for pk, customer_type, segment, activation in rows}
     tiers = current_tiers(member_ids=members.keys())
     return {

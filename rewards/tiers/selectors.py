@@ -16,6 +16,7 @@ from rewards.activity.selectors import member_rolling_spend, rolling_spend_subqu
 from .models import MemberTier, Tier
 from .rules import TierPolicy, add_months, tenure_years
 from .services.evaluation import tier_policy
+from .sql import ids_in
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,9 @@ def current_tiers(*, member_ids: Iterable[int]) -> dict[int, MemberTierInfo]:
     if not ids:
         return {}
     result: dict[int, MemberTierInfo] = {}
-    states = MemberTier.objects.filter(member_id__in=ids, tier__isnull=False).select_related("tier")
+    states = MemberTier.objects.filter(ids_in(MemberTier, "member", ids), tier__isnull=False).select_related(
+        "tier"
+    )
     for state in states:
         result[state.member_id] = _info(
             state.member_id, state.tier, since=state.since, qualified_until=state.qualified_until,

@@ -12,7 +12,7 @@ from rewards.ledger.services import PointsGrant
 
 from ..evaluation import EarningEvent, RuleSpec, evaluate_events, period_start
 from ..models import EarningKind
-from ..reasons import award_reason
+from ..reasons import ReasonStyle, award_reason
 from ..selectors import live_rule_specs, member_contexts
 from .counters import CounterKey, counters_add, counters_lock
 
@@ -46,10 +46,11 @@ def points_for_events(*, events: Sequence[EarningEvent]) -> list[PointsGrant]:
             for (rule_id, start), points in award.counted:
                 increments[(award.member_id, rule_id, start)] += points
         counters_add(increments=increments)
+    style = ReasonStyle.current()
     return [
         PointsGrant(
             member_id=award.member_id, points=award.points,
-            reason=award_reason(unique[award.event_id], award),
+            reason=award_reason(unique[award.event_id], award, style),
             source_type=SourceType.BILLING_EVENT, source_ref=award.event_id,
             idempotency_key=f"earn:{award.event_id}", earned_at=unique[award.event_id].occurred_at,
         )

@@ -4,6 +4,7 @@ Counters that do not exist yet are first inserted at zero (``ON CONFLICT DO NOTH
 ``(member, rule, period)`` order), so that every counter a batch depends on can be locked
 ``FOR UPDATE``: two concurrent batches for the same member then take turns, and the second
 reads what the first added. Nothing is ever read, changed in Python and written back.
+On PostgreSQL the rows travel as arrays (``unnest``), elsewhere as ``VALUES`` lists.
 """
 
 from __future__ import annotations
@@ -13,9 +14,14 @@ from collections.abc import Iterable, Mapping
 
 from django.db import connection
 
+from rewards.tiers.sql import ids_in
+
 from ..models import EarningCounter
 
 CounterKey = tuple[int, int, dt.date]  # (member_id, rule_id, period_start)
+
+_COLUMNS = "member_id, rule_id, period_start, points"
+_CONFLICT = "ON CONFLICT (member_id, rule_id, period_start)"
 
 
 def counters_lock(*, keys: Iterable[CounterKey]) -> dict[CounterKey, int]:
@@ -24,16 +30,13 @@ def counters_lock(*, keys: Iterable[CounterKey]) -> dict[CounterKey, int]:
     wanted = sorted(set(keys))
     if not wanted:
         return {}
-    EarningCounter.objects.bulk_create(
-        [EarningCounter(member_id=m, rule_id=r, period_start=p, points=0) for m, r, p in wanted],
-        ignore_conflicts=True, batch_size=_batch_size(4, len(wanted)),
-    )
-    members = {m for m, _r, _p in wanted}
-    rules = {r for _m, r, _p in wanted}
-    periods = {p for _m, _r, p in wanted}
+    _write([(key, 0) for key in wanted], f"{_CONFLICT} DO NOTHING")
     rows = (
         EarningCounter.objects.select_for_update()
-        .filter(member_id__in=members, rule_id__in=rules, period_start__in=periods)
+        .filter(
+            ids_in(EarningCounter, "member", {m for m, _r, _p in wanted}),
+            rule_id__in={r for _m, r, _p in wanted}, period_start__in={p for _m, _r, p in wanted},
+        )
         .order_by("member_id", "rule_id", "period_start")
         .values_list("member_id", "rule_id", "period_start", "points")
     )
@@ -42,27 +45,34 @@ def counters_lock(*, keys: Iterable[CounterKey]) -> dict[CounterKey, int]:
 
 def counters_add(*, increments: Mapping[CounterKey, int]) -> None:
     """Add ``increments`` to the counters: ``INSERT ... ON CONFLICT DO UPDATE SET points =
-    points + excluded.points`` (PostgreSQL and SQLite share the syntax)."""
+    points + excluded.points``."""
     rows = sorted((key, points) for key, points in increments.items() if points)
-    if not rows:
-        return
-    table = connection.ops.quote_name(EarningCounter._meta.db_table)
-    size = _batch_size(4, len(rows))
+    if rows:
+        table = _table()
+        _write(rows, f"{_CONFLICT} DO UPDATE SET points = {table}.points + excluded.points")
+
+
+def _table() -> str:
+    return connection.ops.quote_name(EarningCounter._meta.db_table)
+
+
+def _write(rows: list[tuple[CounterKey, int]], conflict: str) -> None:
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {_table()} ({_COLUMNS}) "
+                "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::bigint[]) "
+                f"{conflict}",
+                [[k[0] for k, _ in rows], [k[1] for k, _ in rows], [k[2] for k, _ in rows],
+                 [points for _, points in rows]],
+            )
+            return
+        fields = [EarningCounter._meta.get_field("points")] * 4
+        size = max(connection.ops.bulk_batch_size(fields, rows), 1)
         for start in range(0, len(rows), size):
             chunk = rows[start : start + size]
-            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
             params: list = []
             for (member_id, rule_id, period), points in chunk:
                 params.extend((member_id, rule_id, period, points))
-            cursor.execute(
-                f"INSERT INTO {table} (member_id, rule_id, period_start, points) VALUES {values} "
-                f"ON CONFLICT (member_id, rule_id, period_start) "
-                f"DO UPDATE SET points = {table}.points + excluded.points",
-                params,
-            )
-
-
-def _batch_size(columns: int, rows: int) -> int:
-    fields = [EarningCounter._meta.get_field("points")] * columns
-    return max(connection.ops.bulk_batch_size(fields, [None] * rows), 1)
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(f"INSERT INTO {_table()} ({_COLUMNS}) VALUES {values} {conflict}", params)

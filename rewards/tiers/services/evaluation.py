@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from club.members.models import Member
@@ -16,6 +16,7 @@ from rewards.activity.selectors import rolling_spend_subquery
 
 from ..models import MemberTier, Tier, TierChange, TierChangeReason, TierSettings
 from ..rules import TierDecision, TierPolicy, TierSpec, TierState, tenure_years, tier_decide, tier_qualified
+from ..sql import ids_in
 
 RECOMPUTE_CHUNK = 2000
 
@@ -83,30 +84,29 @@ def tier_evaluate_members(
         return TierEvaluation()
     policy = policy or tier_policy()
     with transaction.atomic():
-        MemberTier.objects.bulk_create(
-            [MemberTier(member_id=member_id) for member_id in ids], ignore_conflicts=True
-        )
+        _placeholders_insert(ids)
         states = {
             member_id: TierState(tier_id, since, until, due)
             for member_id, tier_id, since, until, due in MemberTier.objects.select_for_update()
-            .filter(member_id__in=ids)
+            .filter(ids_in(MemberTier, "member", ids))
             .order_by("member_id")
             .values_list("member_id", "tier_id", "since", "qualified_until", "downgrade_due")
         }
         facts = (
-            Member.objects.filter(pk__in=ids)
+            Member.objects.filter(ids_in(Member, "id", ids))
             .annotate(rolling_spend=rolling_spend_subquery(on=on))
             .order_by("pk")
             .values_list("pk", "activation_date", "rolling_spend")
         )
         result = TierEvaluation()
+        ladder = list(tiers.values())
         rows: list[MemberTier] = []
         history: list[TierChange] = []
         now = timezone.now()
         for member_id, activation_date, spend in facts:
             state = states.get(member_id)
             qualified = tier_qualified(
-                tiers=list(tiers.values()), rolling_spend=spend, years=tenure_years(activation_date, on)
+                tiers=ladder, rolling_spend=spend, years=tenure_years(activation_date, on)
             )
             current = tiers.get(state.tier_id) if state and state.tier_id else None
             decision = tier_decide(state=state, current=current, qualified=qualified, on=on, policy=policy)
@@ -137,6 +137,22 @@ def tier_evaluate_members(
             TierChange.objects.bulk_create(history)
         result.rows_written = len(rows)
     return result
+
+
+def _placeholders_insert(ids: list[int]) -> None:
+    """Empty state rows for members never evaluated, so that every member can be locked."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(MemberTier._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (member_id, updated_at) SELECT m, now() "
+                "FROM unnest(%s::bigint[]) AS m ORDER BY m ON CONFLICT (member_id) DO NOTHING",
+                [ids],
+            )
+        return
+    MemberTier.objects.bulk_create(
+        [MemberTier(member_id=member_id) for member_id in ids], ignore_conflicts=True
+    )
 
 
 def _unchanged(state: TierState | None, decision: TierDecision) -> bool:
