@@ -1,8 +1,9 @@
 """The writer of ``MonthlyActivity``: adds (or, for reversals, subtracts) spend and usage.
 
 Only billing ingestion calls it. One ``INSERT ... ON CONFLICT (member, month) DO UPDATE SET
-x = x + excluded.x`` per batch (per chunk on SQLite): never read-modify-write, so concurrent
-batches for the same member cannot lose an addition.
+x = x + excluded.x`` per batch (fed by ``COPY`` into a temporary table on PostgreSQL; per
+chunk of rows on SQLite): never read-modify-write, so concurrent batches for the same member
+cannot lose an addition.
 """
 
 from __future__ import annotations
@@ -56,12 +57,19 @@ def activity_add_many(*, deltas: Sequence[ActivityDelta]) -> int:
     updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in _SUMMED)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            types = ("bigint", "date", "numeric", "int", "numeric", "int", "bigint", "bigint", "bigint")
-            arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+            # COPY (psycopg's C path) into a temporary table, then one upsert from it.
             cursor.execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({arrays}) "
-                f"ON CONFLICT (member_id, month) DO UPDATE SET {updates}",
-                [list(column) for column in zip(*rows, strict=True)],
+                f"CREATE TEMP TABLE IF NOT EXISTS activity_incoming ON COMMIT DELETE ROWS "
+                f"AS SELECT {', '.join(columns)} FROM {table} WITH NO DATA"
+            )
+            cursor.execute("TRUNCATE activity_incoming")
+            with cursor.cursor.copy(f"COPY activity_incoming ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} "
+                f"FROM activity_incoming ORDER BY member_id, month "
+                f"ON CONFLICT (member_id, month) DO UPDATE SET {updates}"
             )
             return len(rows)
         for start in range(0, len(rows), _ROWS_PER_STATEMENT):

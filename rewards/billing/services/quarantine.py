@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterable, Sequence
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
 
 from ..models import QuarantinedEvent
 from ..selectors import chunked
@@ -41,5 +42,13 @@ def quarantine_add(
 
 def quarantine_resolve(*, event_ids: Iterable[str], at: dt.datetime) -> None:
     """Events now applied: their earlier quarantined attempts are marked resolved."""
-    for chunk in chunked(sorted(event_ids)):
+    ids = sorted(event_ids)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {QuarantinedEvent._meta.db_table} SET resolved_at = %s "
+                f"WHERE resolved_at IS NULL AND event_id = ANY(%s)", [at, ids],
+            )
+        return
+    for chunk in chunked(ids):
         QuarantinedEvent.objects.filter(event_id__in=chunk, resolved_at__isnull=True).update(resolved_at=at)
