@@ -35,7 +35,8 @@ def restore(state, history):
     TierChange.objects.all().delete()
     MemberTier.objects.all().delete()
     MemberTier.objects.bulk_create(
-        MemberTier(member_id=m, tier_id=t, since=s, qualified_until=u, downgrade_due=d) for m, t, s, u, d in state
+        MemberTier(member_id=m, tier_id=t, since=s, qualified_until=u, downgrade_due=d)
+        for m, t, s, u, d in state
     )
     TierChange.objects.bulk_create(
         TierChange(member_id=m, from_tier_id=f, to_tier_id=t, on=on, reason=r) for m, f, t, on, r in history

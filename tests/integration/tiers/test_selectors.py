@@ -88,7 +88,8 @@ def test_members_at_risk_are_those_whose_spend_no_longer_meets_their_tier(ladder
 
     risks = members_at_risk_of_downgrade(on=ON)
 
-    assert [(r.member_id, r.tier_code, r.rolling_spend, r.qualified_until, r.downgrade_on) for r in risks] == [
+    rows = [(r.member_id, r.tier_code, r.rolling_spend, r.qualified_until, r.downgrade_on) for r in risks]
+    assert rows == [
         (at_risk.pk, "gold", Decimal(0), dt.date(2026, 6, 1), dt.date(2026, 7, 1)),
         (later_risk.pk, "gold", Decimal(0), dt.date(2026, 6, 20), dt.date(2026, 7, 20)),
     ]
