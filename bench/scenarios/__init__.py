@@ -6,8 +6,9 @@ Scenario modules import Django code inside ``run`` only: the registry is read be
 
 from types import ModuleType
 
-from . import import_subscribers
+from . import accrual, import_subscribers
 
 SCENARIOS: dict[str, ModuleType] = {
     import_subscribers.NAME: import_subscribers,
+    accrual.NAME: accrual,
 }
