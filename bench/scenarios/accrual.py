@@ -29,7 +29,8 @@ def _members_create(count: int) -> list[tuple[int, str]]:
     rng = random.Random(7)
     Member.objects.bulk_create(
         [
-            Member(msisdn=f"+849{(index * 7919 + 1_000_003) % 100_000_000:08d}", account_number=f"ACR{index:09d}",
+            Member(msisdn=f"+849{(index * 7919 + 1_000_003) % 100_000_000:08d}",
+                   account_number=f"ACR{index:09d}",
                    activation_date=dt.date(2026, 1, 1) - dt.timedelta(days=rng.randrange(3650)))
             for index in range(count)
         ],
@@ -45,7 +46,8 @@ def _rules_and_tiers() -> None:
     for name, kind, fields in [
         ("Bills", "bill_paid", {"amount_points": 1, "amount_step": 10_000}),
         ("Top-ups", "top_up", {"amount_points": 1, "amount_step": 20_000}),
-        ("Data", "usage", {"data_points": 1, "data_step_mb": 1024, "voice_points": 1, "voice_step_minutes": 60}),
+        ("Data", "usage",
+         {"data_points": 1, "data_step_mb": 1024, "voice_points": 1, "voice_step_minutes": 60}),
     ]:
         EarningRule.objects.create(name=name, event_kind=kind, live=True, **fields)
     for rank, (code, spend) in enumerate([("member", 0), ("silver", 3_000_000), ("gold", 10_000_000)], 1):
@@ -63,7 +65,8 @@ def events_for(members: list[tuple[int, str]], size: int, *, prefix: str = "ev")
         roll = rng.random()
         event = {"event_id": f"{prefix}-{index}", "msisdn": msisdn, "occurred_at": occurred.isoformat()}
         if roll < 0.45:
-            event.update(kind="bill_paid", amount=str(rng.randrange(50, 900) * 1000), period=f"2026-{month:02d}")
+            event.update(kind="bill_paid", amount=str(rng.randrange(50, 900) * 1000),
+                         period=f"2026-{month:02d}")
         elif roll < 0.75:
             event.update(kind="top_up", amount=str(rng.choice([20, 50, 100, 200]) * 1000), channel="card")
         else:
