@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
@@ -33,6 +35,9 @@ urlpatterns = [
     path("portal/", include("cms.portal_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+if os.environ.get("BENCH_MINIMAL_VIEW") == "1":  # the benchmark server's baseline (bench/)
+    urlpatterns += [path("", include("bench.minimal_view"))]
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -22,6 +22,9 @@ def _rewards_viewsets() -> list:
     from rewards.billing.viewsets import BillingEventViewSet, QuarantinedEventViewSet
 
     viewsets += [QuarantinedEventViewSet(), BillingEventViewSet()]
+    from rewards.catalogue.viewsets import catalogue_viewsets
+
+    viewsets += catalogue_viewsets()
     return viewsets
 
 

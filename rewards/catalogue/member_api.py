@@ -14,9 +14,7 @@ from django.http import HttpResponse
 from ninja import Field, Header, NinjaAPI, Schema, Status
 from ninja.security import SessionAuth
 
-from club.members.selectors import member_for_user
-
-from .selectors import member_redemptions, rewards_available_for
+from .selectors import member_id_for_user, member_redemptions, rewards_available_for
 from .services import (
     CancelErrorCode,
     RedemptionErrorCode,
@@ -94,8 +92,7 @@ def _out(receipt: RedemptionReceipt) -> RedemptionOut:
 
 
 def _member_id(request) -> int | None:
-    member = member_for_user(user=request.auth)
-    return None if member is None else member.pk
+    return member_id_for_user(user=request.auth)
 
 
 NO_LINE = {"code": "no_line", "message": "Link your phone line to your account first."}

@@ -7,10 +7,18 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from club.members.models import Member
 from rewards.ledger.models import PointsAccount
 
 from .models import NetworkOutbox, OutboxState, Redemption, Reward
 from .services.tiers import member_tier_rank
+
+
+def member_id_for_user(*, user) -> int | None:
+    """The id of the member line linked to this portal login (one small query), or None."""
+    if not user.is_authenticated:
+        return None
+    return Member.objects.filter(user=user).values_list("pk", flat=True).first()
 
 
 def outbox_pending(*, after: int, limit: int) -> list[NetworkOutbox]:

@@ -15,6 +15,8 @@ class Redemption(models.Model):
 
     ``idempotency_key`` is unique: the same request twice is one redemption. The fingerprint
     (a hash of who, what and where to) tells a retry from a different request reusing a key.
+    The ledger's debit has the key ``redeem:<idempotency_key>`` and the source
+    ``redemption:<id>``.
     """
 
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="redemptions")
@@ -25,9 +27,6 @@ class Redemption(models.Model):
     )
     idempotency_key = models.CharField(max_length=100, unique=True)
     request_fingerprint = models.CharField(max_length=64)
-    ledger_entry = models.OneToOneField(
-        "ledger.LedgerEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     voucher_code = models.CharField(_("voucher code"), max_length=64, blank=True, default="")
     delivery_address = models.JSONField(_("delivery address"), null=True, blank=True)
     created_at = models.DateTimeField(_("redeemed at"))

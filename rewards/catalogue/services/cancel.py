@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from rewards.ledger.models import LedgerEntry
 from rewards.ledger.services import points_refund
 
 from ..models import (
@@ -63,7 +64,7 @@ def redemption_cancel(
                 raise Refused(Code.WINDOW_CLOSED, "The time to cancel this redemption is over.")
             _withdraw_delivery(redemption)
             points_refund(
-                entry_id=redemption.ledger_entry_id,
+                entry_id=redemption_debit(redemption).pk,
                 reason=f"Cancelled redemption: {reason}"[:255],
                 idempotency_key=f"refund:{redemption.pk}",
             )
@@ -80,6 +81,11 @@ def redemption_cancel(
     except Refused as refusal:
         return CancelResult(redemption_id, "", error=refusal.code, message=refusal.message)
     return CancelResult(redemption_id, RedemptionState.CANCELLED)
+
+
+def redemption_debit(redemption: Redemption) -> LedgerEntry:
+    """The ledger's ``redeem`` entry of this redemption (its key derives from the redemption's)."""
+    return LedgerEntry.objects.get(idempotency_key=f"redeem:{redemption.idempotency_key}")
 
 
 def _locked(redemption_id: int, member_id: int | None) -> Redemption:

@@ -49,9 +49,6 @@ def redemption_create(
         raise ValueError(problem)
     address = DeliveryAddress.parse(delivery_address) if delivery_address is not None else None
     fingerprint = request_fingerprint(member_id=member_id, reward_id=reward_id, delivery_address=address)
-    replay = _replay(idempotency_key, fingerprint)
-    if replay is not None:
-        return replay
     now = now or timezone.now()
     try:
         with transaction.atomic():
@@ -62,7 +59,7 @@ def redemption_create(
             )
             if not member:
                 raise Refused(Code.NOT_AVAILABLE, "There is no such member.")
-            # A retry of this member's own request waited for the lock above: look again.
+            # A retry of this member's own request waits for the lock above, then finds it here.
             replay = _replay(idempotency_key, fingerprint)
             if replay is not None:
                 return replay
@@ -181,7 +178,7 @@ def _redeem(
         cancel_deadline=now + dt.timedelta(hours=window) if window else None,
     )
     try:
-        entry = points_spend(
+        points_spend(
             member_id=member_id,
             points=reward.points_cost,
             reason=f"Redeemed: {reward.name}"[:255],
@@ -191,13 +188,6 @@ def _redeem(
         )
     except InsufficientPoints:
         raise Refused(Code.INSUFFICIENT_POINTS, "You do not have enough points for this reward.") from None
-    # Last, so the stock row stays locked for the shortest time. No row: unlimited.
-    if stock_of(reward) is not None:
-        taken = RewardStock.objects.filter(reward_id=reward.pk, remaining__gt=0).update(
-            remaining=F("remaining") - 1
-        )
-        if not taken:
-            raise Refused(Code.OUT_OF_STOCK, "This reward is out of stock.")
     code = FULFIL_BY_KIND[reward.kind](
         FulfilmentOrder(
             redemption_id=redemption.pk,
@@ -208,6 +198,15 @@ def _redeem(
             delivery_address=kept_address,
         )
     )
-    Redemption.objects.filter(pk=redemption.pk).update(ledger_entry_id=entry.pk, voucher_code=code)
-    redemption.ledger_entry_id, redemption.voucher_code = entry.pk, code
+    if code:
+        Redemption.objects.filter(pk=redemption.pk).update(voucher_code=code)
+        redemption.voucher_code = code
+    # Last, so the hot stock row stays locked for the shortest time (until the commit that
+    # follows). No row: unlimited.
+    if stock_of(reward) is not None:
+        taken = RewardStock.objects.filter(reward_id=reward.pk, remaining__gt=0).update(
+            remaining=F("remaining") - 1
+        )
+        if not taken:
+            raise Refused(Code.OUT_OF_STOCK, "This reward is out of stock.")
     return receipt_of(redemption)

@@ -53,9 +53,9 @@ def test_a_data_pack_debits_the_ledger_and_queues_an_outbox_row(member):
     assert result.is_success and not result.replayed
     redemption = Redemption.objects.get(pk=result.receipt.redemption_id)
     assert (redemption.points, redemption.state) == (60, "confirmed")
-    assert redemption.ledger_entry.points == -60
-    assert redemption.ledger_entry.source_ref == str(redemption.pk)
-    assert redemption.ledger_entry.idempotency_key == "redeem:k1"
+    debit = LedgerEntry.objects.get(member=member, kind=EntryKind.REDEEM)
+    assert (debit.points, debit.source_type, debit.source_ref) == (-60, "redemption", str(redemption.pk))
+    assert debit.idempotency_key == "redeem:k1"
     assert points_balance(member_id=member.pk).available == 40
     assert RewardStock.objects.get(reward=reward).remaining == 2
     row = NetworkOutbox.objects.get(redemption=redemption)
