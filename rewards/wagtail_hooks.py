@@ -22,6 +22,10 @@ def _rewards_viewsets() -> list:
     from rewards.billing.viewsets import BillingEventViewSet, QuarantinedEventViewSet
 
     viewsets += [QuarantinedEventViewSet(), BillingEventViewSet()]
+    from rewards.earning.viewsets import EarningRuleViewSet
+    from rewards.tiers.viewsets import TierChangeViewSet, TierViewSet
+
+    viewsets += [EarningRuleViewSet(), TierViewSet(), TierChangeViewSet()]
     from rewards.catalogue.viewsets import catalogue_viewsets
 
     viewsets += catalogue_viewsets()

@@ -1,5 +1,7 @@
 """Celery: the broker is Redis when REDIS_URL is set; otherwise tasks run eagerly in-process."""
 
+from celery.schedules import crontab
+
 from .env import env
 
 _redis_url = env.str("REDIS_URL", default="")
@@ -20,4 +22,7 @@ CELERY_TIMEZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "ledger-clear-pending-points": {"task": "ledger.points_clear_due", "schedule": 600.0},
     "ledger-expire-points": {"task": "ledger.points_expire_due", "schedule": 3600.0},
+    # crontab times are in CELERY_TIMEZONE, the operator's
+    "earning-anniversary": {"task": "earning.anniversary_daily", "schedule": crontab(hour=0, minute=20)},
+    "tiers-recompute-nightly": {"task": "tiers.recompute_nightly", "schedule": crontab(hour=2, minute=30)},
 }

@@ -8,7 +8,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import DraftStateMixin, LockableMixin, Orderable, RevisionMixin
 
 from club.members.models import CustomerType, Segment
@@ -80,34 +79,6 @@ class EarningRule(DraftStateMixin, LockableMixin, RevisionMixin, ClusterableMode
     )
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="earning_rule")
 
-    panels = [
-        FieldRowPanel([FieldPanel("name"), FieldPanel("event_kind")]),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("amount_points"), FieldPanel("amount_step")]),
-                FieldRowPanel([FieldPanel("data_points"), FieldPanel("data_step_mb")]),
-                FieldRowPanel([FieldPanel("voice_points"), FieldPanel("voice_step_minutes")]),
-                FieldRowPanel([FieldPanel("sms_points"), FieldPanel("sms_step")]),
-                FieldRowPanel(
-                    [FieldPanel("anniversary_points"), FieldPanel("anniversary_scales_with_years")]
-                ),
-            ],
-            heading=_("Points"),
-        ),
-        MultiFieldPanel(
-            [FieldPanel("apply_tier_multiplier"), InlinePanel("multipliers", label=_("Multiplier"))],
-            heading=_("Multipliers"),
-        ),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("cap_points"), FieldPanel("cap_period")]),
-                FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
-                FieldRowPanel([FieldPanel("stacking"), FieldPanel("priority")]),
-            ],
-            heading=_("Caps, validity and stacking"),
-        ),
-    ]
-
     class Meta:
         verbose_name = _("earning rule")
         ordering = ["-priority", "pk"]
@@ -161,8 +132,6 @@ class EarningRuleMultiplier(Orderable):
     multiplier = models.DecimalField(
         _("multiply by"), max_digits=6, decimal_places=3, validators=[MinValueValidator(Decimal(0))]
     )
-
-    panels = [FieldRowPanel([FieldPanel("dimension"), FieldPanel("value"), FieldPanel("multiplier")])]
 
     class Meta(Orderable.Meta):
         verbose_name = _("multiplier")

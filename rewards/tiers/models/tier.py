@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin
 
@@ -42,21 +42,6 @@ class Tier(DraftStateMixin, LockableMixin, RevisionMixin, models.Model):
     event_access = models.BooleanField(_("club event access"), default=False)
     priority_support = models.BooleanField(_("priority support"), default=False)
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="tier")
-
-    panels = [
-        FieldRowPanel([FieldPanel("name"), FieldPanel("code"), FieldPanel("rank")]),
-        MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("min_rolling_spend"), FieldPanel("min_tenure_years")])],
-            heading=_("Thresholds"),
-        ),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("discount_percent"), FieldPanel("points_multiplier")]),
-                FieldRowPanel([FieldPanel("event_access"), FieldPanel("priority_support")]),
-            ],
-            heading=_("Benefits"),
-        ),
-    ]
 
     class Meta:
         ordering = ["rank"]

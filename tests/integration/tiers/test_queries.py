@@ -14,7 +14,8 @@ from rewards.activity.models import MonthlyActivity
 from rewards.tiers.services import tier_evaluate_members
 from rewards.tiers.services.evaluation import tier_policy
 
-pytestmark = pytest.mark.django_db
+# PostgreSQL: SQLite (the embedded mode) splits bulk statements at its 999-parameter limit.
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 ON = dt.date(2026, 6, 15)
 # tiers, placeholders insert, lock + read states, spend and tenure, state upsert, history
