@@ -32,4 +32,4 @@ def test_result_line_is_one_json_object_with_the_ratio():
 
     assert json.loads(line) == {"scenario": "import", "size": 100, "value": 250.0,
                                 "unit": "rows/s", "baseline": 5000.0, "ratio": 0.05}
-    assert set(SCENARIOS) == {"import"}
+    assert SCENARIOS["import"].NAME == "import"
