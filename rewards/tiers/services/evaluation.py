@@ -171,11 +171,12 @@ def _count(result: TierEvaluation, change: str) -> None:
 
 
 def tier_recompute_chunk(
-    *, on: dt.date, after_member_id: int = 0, chunk_size: int = RECOMPUTE_CHUNK,
+    *, on: dt.date, after_member_id: int = 0, chunk_size: int | None = None,
     policy: TierPolicy | None = None,
 ) -> tuple[TierEvaluation, int | None]:
     """Evaluate the next ``chunk_size`` members after ``after_member_id`` (keyset pagination),
     in one transaction. Returns the evaluation and the last member id (``None``: done)."""
+    chunk_size = chunk_size or RECOMPUTE_CHUNK
     ids = list(
         Member.objects.filter(pk__gt=after_member_id).order_by("pk").values_list("pk", flat=True)[:chunk_size]
     )
@@ -185,7 +186,7 @@ def tier_recompute_chunk(
     return evaluation, ids[-1] if len(ids) == chunk_size else None
 
 
-def tier_recompute_all(*, on: dt.date, chunk_size: int = RECOMPUTE_CHUNK) -> TierEvaluation:
+def tier_recompute_all(*, on: dt.date, chunk_size: int | None = None) -> TierEvaluation:
     """The full recompute: every member, ``chunk_size`` at a time, each chunk its own transaction."""
     policy = tier_policy()
     total = TierEvaluation()
