@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..models import EntryKind, LedgerEntry, LotStatus, PointLot
+from ..models import EntryKind, ExpiryPolicy, LedgerEntry, LotStatus, PointLot, PointsAccount
 from ..policy import LotPolicy
 from .accounts import accounts_bump
 
@@ -40,8 +40,9 @@ class PointsGrant:
 def points_grant_many(*, grants: Sequence[PointsGrant], policy: LotPolicy | None = None) -> int:
     """Credit every grant whose idempotency key is new; return how many entries were written.
 
-    Set-based: the entries, then their lots, then the accounts, one statement each (on
-    PostgreSQL). A key seen before, in this call or any earlier one, is skipped.
+    Set-based. On PostgreSQL the grants are copied into a temporary table and one statement
+    writes the entries (skipping used keys), their lots and the account deltas. A key seen
+    before, in this call or any earlier one, is skipped.
     """
     unique: dict[str, PointsGrant] = {}
     for grant in grants:
@@ -49,26 +50,106 @@ def points_grant_many(*, grants: Sequence[PointsGrant], policy: LotPolicy | None
     if not unique:
         return 0
     policy = policy or LotPolicy.current()
-    now = timezone.now()
     with transaction.atomic():
-        written = _insert_entries(list(unique.values()))
-        if not written:
-            return 0
-        lots = []
-        deltas: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-        for entry_id, grant in written:
-            clears_at = policy.clears_at(grant.earned_at)
-            status = LotStatus.PENDING if clears_at > now else LotStatus.ACTIVE
-            lots.append(
-                PointLot(
-                    member_id=grant.member_id, earn_entry_id=entry_id, points=grant.points,
-                    remaining=grant.points, status=status, earned_at=grant.earned_at,
-                    clears_at=clears_at, expires_at=policy.expires_at(grant.earned_at),
-                )
+        if connection.vendor == "postgresql":
+            return _grant_many_postgresql(list(unique.values()), policy)
+        return _grant_many_portable(list(unique.values()), policy)
+
+
+_GRANTS_IN = "ledger_grants_in"
+_GRANT_COLUMNS = "member_id, kind, points, reason, source_type, source_ref, idempotency_key, earned_at"
+
+
+def _grant_many_postgresql(grants: list[PointsGrant], policy: LotPolicy) -> int:
+    entry, lot, account = (m._meta.db_table for m in (LedgerEntry, PointLot, PointsAccount))
+    expiry_sql, expiry_params = _expiry_sql(policy)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {_GRANTS_IN} (member_id bigint, kind text, points bigint, "
+            "reason text, source_type text, source_ref text, idempotency_key text, earned_at timestamptz) "
+            "ON COMMIT DELETE ROWS"
+        )
+        cursor.execute(f"TRUNCATE {_GRANTS_IN}")
+        with cursor.cursor.copy(f"COPY {_GRANTS_IN} ({_GRANT_COLUMNS}) FROM STDIN") as copy:
+            for g in grants:
+                copy.write_row((g.member_id, str(g.kind), g.points, g.reason[:255], str(g.source_type),
+                                g.source_ref, g.idempotency_key, g.earned_at))
+        # Accounts exist and are locked in member order before any balance moves.
+        cursor.execute(
+            f"INSERT INTO {account} (member_id, available, pending, updated_at) "
+            f"SELECT DISTINCT member_id, 0, 0, now() FROM {_GRANTS_IN} ON CONFLICT DO NOTHING"
+        )
+        cursor.execute(
+            f"SELECT member_id FROM {account} WHERE member_id IN (SELECT member_id FROM {_GRANTS_IN}) "
+            "ORDER BY member_id FOR UPDATE"
+        )
+        cursor.execute(
+            f"""
+            WITH entries AS (
+                INSERT INTO {entry} ({_GRANT_COLUMNS.replace("earned_at", "created_at")})
+                SELECT {_GRANT_COLUMNS} FROM {_GRANTS_IN}
+                ON CONFLICT (idempotency_key) DO NOTHING
+                RETURNING id, member_id, points, created_at
+            ), lots AS (
+                INSERT INTO {lot} (member_id, earn_entry_id, points, remaining, status, earned_at,
+                                   clears_at, expires_at, restorations)
+                SELECT member_id, id, points, points,
+                       CASE WHEN created_at + %s > %s THEN 'pending' ELSE 'active' END,
+                       created_at, created_at + %s, {expiry_sql}, 0
+                FROM entries
+                RETURNING member_id, points, status
+            ), deltas AS (
+                SELECT member_id,
+                       coalesce(sum(points) FILTER (WHERE status = 'active'), 0) AS available,
+                       coalesce(sum(points) FILTER (WHERE status = 'pending'), 0) AS pending
+                FROM lots GROUP BY member_id
+            ), moved AS (
+                UPDATE {account} AS acc
+                SET available = acc.available + deltas.available, pending = acc.pending + deltas.pending,
+                    updated_at = now()
+                FROM deltas WHERE acc.member_id = deltas.member_id
+                RETURNING 1
             )
-            deltas[grant.member_id][0 if status == LotStatus.ACTIVE else 1] += grant.points
-        PointLot.objects.bulk_create(lots, batch_size=5000)
-        accounts_bump({member_id: (a, p) for member_id, (a, p) in deltas.items()})
+            SELECT count(*) FROM lots
+            """,
+            [_clearing(policy), timezone.now(), _clearing(policy), *expiry_params],
+        )
+        return cursor.fetchone()[0]
+
+
+def _clearing(policy: LotPolicy) -> dt.timedelta:
+    return dt.timedelta(days=policy.clearing_days)
+
+
+def _expiry_sql(policy: LotPolicy) -> tuple[str, list]:
+    """The lot's expiry in SQL, the same rule as ``LotPolicy.expires_at`` (tested to agree)."""
+    if policy.expiry_policy == ExpiryPolicy.NEVER:
+        return "NULL::timestamptz", []
+    if policy.expiry_policy == ExpiryPolicy.END_OF_NEXT_YEAR:
+        zone = timezone.get_current_timezone_name()
+        sql = "(date_trunc('year', created_at AT TIME ZONE %s) + interval '2 years') AT TIME ZONE %s"
+        return sql, [zone, zone]
+    return "created_at + make_interval(months => %s)", [policy.expiry_months]
+
+
+def _grant_many_portable(grants: list[PointsGrant], policy: LotPolicy) -> int:
+    now = timezone.now()
+    written = _insert_entries(grants)
+    lots = []
+    deltas: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for entry_id, grant in written:
+        clears_at = policy.clears_at(grant.earned_at)
+        status = LotStatus.PENDING if clears_at > now else LotStatus.ACTIVE
+        lots.append(
+            PointLot(
+                member_id=grant.member_id, earn_entry_id=entry_id, points=grant.points,
+                remaining=grant.points, status=status, earned_at=grant.earned_at,
+                clears_at=clears_at, expires_at=policy.expires_at(grant.earned_at),
+            )
+        )
+        deltas[grant.member_id][0 if status == LotStatus.ACTIVE else 1] += grant.points
+    PointLot.objects.bulk_create(lots, batch_size=5000)
+    accounts_bump({member_id: (a, p) for member_id, (a, p) in deltas.items()})
     return len(written)
 
 
@@ -92,24 +173,6 @@ def _insert_entries(grants: list[PointsGrant]) -> list[tuple[int, PointsGrant]]:
     A credit is dated when its points were earned (the billing event's time), so a statement
     reads in the order things happened."""
     by_key = {grant.idempotency_key: grant for grant in grants}
-    table = LedgerEntry._meta.db_table
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (member_id, kind, points, reason, source_type, source_ref, "
-                "idempotency_key, created_at) "
-                "SELECT m, k, p, r, st, sr, ik, at FROM unnest(%s::bigint[], %s::text[], %s::bigint[], "
-                "%s::text[], %s::text[], %s::text[], %s::text[], %s::timestamptz[]) "
-                "AS g(m, k, p, r, st, sr, ik, at) "
-                "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key",
-                [
-                    [g.member_id for g in grants], [str(g.kind) for g in grants],
-                    [g.points for g in grants], [g.reason[:255] for g in grants],
-                    [str(g.source_type) for g in grants], [g.source_ref for g in grants],
-                    [g.idempotency_key for g in grants], [g.earned_at for g in grants],
-                ],
-            )
-            return [(entry_id, by_key[key]) for entry_id, key in cursor.fetchall()]
     used = set(
         LedgerEntry.objects.filter(idempotency_key__in=list(by_key)).values_list("idempotency_key", flat=True)
     )

@@ -209,3 +209,38 @@ def test_statement_filters_by_kind():
     spend(member, 2, "r1")
     assert [e.kind for e in member_statement(member_id=member.pk)] == ["redeem", "earn"]
     assert [e.kind for e in member_statement(member_id=member.pk, kinds=["earn"])] == ["earn"]
+
+
+EDGE_TIMES = [
+    dt.datetime(2026, 1, 31, 12, 0, tzinfo=dt.UTC),  # month end: + 1 month clamps to Feb 28
+    dt.datetime(2024, 2, 29, 23, 30, tzinfo=dt.UTC),  # leap day
+    dt.datetime(2026, 12, 31, 18, 30, tzinfo=dt.UTC),  # already 1 January in Asia/Ho_Chi_Minh
+    dt.datetime(2026, 6, 15, 0, 0, tzinfo=dt.UTC),
+]
+
+
+@pytest.mark.parametrize(
+    ("policy", "months"),
+    [
+        pytest.param("rolling", 12, id="rolling-12"),
+        pytest.param("rolling", 1, id="rolling-1"),
+        pytest.param("next_year_end", 12, id="end-of-next-year"),
+        pytest.param("never", 12, id="never"),
+    ],
+)
+def test_bulk_grant_dates_lots_exactly_like_the_policy(policy, months):
+    """The set-based path computes expiry in SQL; it must agree with ``LotPolicy`` to the second."""
+    from rewards.ledger.policy import LotPolicy
+
+    stored = LedgerSettings.load()
+    stored.expiry_policy, stored.expiry_months = policy, months
+    stored.save()
+    member = MemberFactory()
+    points_grant_many(grants=[
+        PointsGrant(member.pk, 5, "edge", "billing_event", f"e{i}", f"edge:{policy}:{months}:{i}", at)
+        for i, at in enumerate(EDGE_TIMES)
+    ])
+    expected = LotPolicy.current()
+    for lot in PointLot.objects.filter(member=member):
+        assert lot.expires_at == expected.expires_at(lot.earned_at), lot.earned_at
+        assert lot.clears_at == expected.clears_at(lot.earned_at)
