@@ -20,6 +20,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -32,8 +33,8 @@ UNIT = "redemptions/s"
 CLIENTS = 16
 COST = 60
 WARMUP_PER_CLIENT = 5
-SERVER_WORKERS = 3
-SERVER_THREADS = 6
+SERVER_WORKERS = int(os.environ.get("BENCH_SERVER_WORKERS", 6))
+SERVER_THREADS = int(os.environ.get("BENCH_SERVER_THREADS", 2))
 P95_LIMIT_MS = 150
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,7 +59,8 @@ def run(*, size: int):
 
     clients, reward_id = _prepare(size=size)
     port = _free_port()
-    server = _start_server(port)
+    log = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a full pipe would block the server
+    server = _start_server(port, log)
     try:
         _wait_until_up(port)
         per_client = max(size // CLIENTS, 1)
@@ -67,9 +69,17 @@ def run(*, size: int):
         before = _load(port, clients, lambda i, n: ("GET", "/bench/minimal"), per_client)
         redeem = _load(port, clients, _redeem_request(reward_id, "run"), per_client)
         after = _load(port, clients, lambda i, n: ("GET", "/bench/minimal"), per_client)
+    except Exception:
+        log.seek(0)
+        print(log.read()[-3000:], file=sys.stderr)
+        raise
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
     checks = _check(reward_id=reward_id, expected=CLIENTS * (per_client + WARMUP_PER_CLIENT))
     baseline = max(before, after, key=lambda load: load.per_second)
     notes = [
@@ -245,7 +255,7 @@ def _database_url() -> str:
     return f"postgres://{host}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def _start_server(port: int) -> subprocess.Popen:
+def _start_server(port: int, log) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
@@ -276,7 +286,7 @@ def _start_server(port: int) -> subprocess.Popen:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
 
 

@@ -24,6 +24,9 @@ class NetworkOutbox(models.Model):
     ``UPDATE ... WHERE state = ...``, so acknowledging and cancelling cannot both win.
     """
 
+    # Wagtail would otherwise re-index its references after every save (a task per row).
+    wagtail_reference_index_ignore = True
+
     redemption = models.OneToOneField("catalogue.Redemption", on_delete=models.PROTECT, related_name="outbox")
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=12, choices=OutboxKind.choices)

@@ -19,6 +19,9 @@ class Redemption(models.Model):
     ``redemption:<id>``.
     """
 
+    # Wagtail would otherwise re-index its references after every save (a task per row).
+    wagtail_reference_index_ignore = True
+
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="redemptions")
     reward = models.ForeignKey("catalogue.Reward", on_delete=models.PROTECT, related_name="redemptions")
     points = models.PositiveIntegerField(_("points"))
@@ -71,6 +74,9 @@ class FulfilmentState(models.TextChoices):
 
 class Fulfilment(models.Model):
     """Merchandise to send to a member's delivery address."""
+
+    # Wagtail would otherwise re-index its references after every save (a task per row).
+    wagtail_reference_index_ignore = True
 
     redemption = models.OneToOneField(Redemption, on_delete=models.PROTECT, related_name="fulfilment")
     state = models.CharField(

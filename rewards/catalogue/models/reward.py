@@ -156,6 +156,9 @@ class RewardStock(models.Model):
     ``remaining + 1`` on cancellation, ``remaining + n`` when staff add stock.
     """
 
+    # Wagtail would otherwise re-index its references after every save (a task per row).
+    wagtail_reference_index_ignore = True
+
     reward = models.OneToOneField(Reward, on_delete=models.CASCADE, primary_key=True, related_name="stock")
     remaining = models.PositiveIntegerField(_("remaining"))
     updated_at = models.DateTimeField(auto_now=True)

@@ -15,6 +15,9 @@ class VoucherCode(models.Model):
     redemptions never wait for each other nor get the same code; a cancellation releases it.
     """
 
+    # Wagtail would otherwise re-index its references after every save (a task per row).
+    wagtail_reference_index_ignore = True
+
     reward = models.ForeignKey("catalogue.Reward", on_delete=models.CASCADE, related_name="voucher_codes")
     code = models.CharField(_("code"), max_length=64)
     state = models.CharField(
