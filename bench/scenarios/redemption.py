@@ -6,9 +6,12 @@ token, a fresh ``Idempotency-Key`` each): the whole atomic unit (member lock, id
 check, eligibility, ledger debit oldest-first, stock ``UPDATE ... WHERE remaining > 0`` on one
 shared limited reward, network outbox row). Every answer must be a 201.
 baseline: ``GET /bench/minimal`` per second (a ``JsonResponse`` behind the same middleware,
-same cookies, same server and clients); the better of a run before and a run after.
-The server is gunicorn (gthread) on a free port with the throw-away bench database, DEBUG off
-and persistent connections; the clients are 16 threads with keep-alive ``http.client``.
+same cookies, same server and clients). The two alternate in 5 rounds (a change of load on a
+shared machine hits both) and each is the total of its rounds.
+The server is gunicorn (6 gthread workers x 2 threads; ``BENCH_SERVER_WORKERS``,
+``BENCH_SERVER_THREADS``) on a free port with the throw-away bench database, DEBUG off and
+persistent connections; the clients are 16 threads with keep-alive ``http.client``.
+``BENCH_UNLIMITED_STOCK=1`` measures a reward without a stock row.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ UNIT = "redemptions/s"
 CLIENTS = 16
 COST = 60
 WARMUP_PER_CLIENT = 5
+ROUNDS = 5
 SERVER_WORKERS = int(os.environ.get("BENCH_SERVER_WORKERS", 6))
 SERVER_THREADS = int(os.environ.get("BENCH_SERVER_THREADS", 2))
 P95_LIMIT_MS = 150
@@ -47,11 +51,33 @@ class Client:
 
 @dataclass(frozen=True)
 class Load:
-    per_second: float
-    p95_ms: float
-    median_ms: float
+    latencies: list[float]  # seconds, sorted
     statuses: dict[int, int]
     seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return len(self.latencies) / self.seconds
+
+    @property
+    def p95_ms(self) -> float:
+        return self.latencies[int(len(self.latencies) * 0.95) - 1] * 1000
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.latencies) * 1000
+
+    @classmethod
+    def combined(cls, loads: list[Load]) -> Load:
+        statuses: dict[int, int] = {}
+        for load in loads:
+            for status, count in load.statuses.items():
+                statuses[status] = statuses.get(status, 0) + count
+        return cls(
+            latencies=sorted(latency for load in loads for latency in load.latencies),
+            statuses=statuses,
+            seconds=sum(load.seconds for load in loads),
+        )
 
 
 def run(*, size: int):
@@ -63,12 +89,16 @@ def run(*, size: int):
     server = _start_server(port, log)
     try:
         _wait_until_up(port)
-        per_client = max(size // CLIENTS, 1)
-        _load(port, clients, lambda i, n: ("GET", "/bench/minimal"), WARMUP_PER_CLIENT)
+        per_round = max(size // CLIENTS // ROUNDS, 1)
+        _load(port, clients, _minimal_request, WARMUP_PER_CLIENT)
         _load(port, clients, _redeem_request(reward_id, "warm"), WARMUP_PER_CLIENT)
-        before = _load(port, clients, lambda i, n: ("GET", "/bench/minimal"), per_client)
-        redeem = _load(port, clients, _redeem_request(reward_id, "run"), per_client)
-        after = _load(port, clients, lambda i, n: ("GET", "/bench/minimal"), per_client)
+        # Interleaved rounds, so a change of load on this shared machine hits both alike.
+        minimal_rounds, redeem_rounds = [], []
+        for round_number in range(ROUNDS):
+            minimal_rounds.append(_load(port, clients, _minimal_request, per_round))
+            redeem_rounds.append(
+                _load(port, clients, _redeem_request(reward_id, f"r{round_number}"), per_round)
+            )
     except Exception:
         log.seek(0)
         print(log.read()[-3000:], file=sys.stderr)
@@ -80,13 +110,16 @@ def run(*, size: int):
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
-    checks = _check(reward_id=reward_id, expected=CLIENTS * (per_client + WARMUP_PER_CLIENT))
-    baseline = max(before, after, key=lambda load: load.per_second)
+    checks = _check(reward_id=reward_id, expected=CLIENTS * (per_round * ROUNDS + WARMUP_PER_CLIENT))
+    baseline, redeem = Load.combined(minimal_rounds), Load.combined(redeem_rounds)
+    rounds = ", ".join(
+        f"{m.per_second:.0f}/{r.per_second:.0f}" for m, r in zip(minimal_rounds, redeem_rounds, strict=True)
+    )
     notes = [
-        f"redemption: {CLIENTS} clients x {per_client}: {redeem.per_second:.1f}/s, p50 "
+        f"redemption: {CLIENTS} clients, {ROUNDS} rounds x {per_round} each: {redeem.per_second:.1f}/s, p50 "
         f"{redeem.median_ms:.1f} ms, p95 {redeem.p95_ms:.1f} ms (limit {P95_LIMIT_MS}), statuses "
-        f"{redeem.statuses}; minimal view: {before.per_second:.1f}/s before, {after.per_second:.1f}/s "
-        f"after, p95 {baseline.p95_ms:.1f} ms; {checks}",
+        f"{redeem.statuses}; minimal view {baseline.per_second:.1f}/s, p50 {baseline.median_ms:.1f} ms, "
+        f"p95 {baseline.p95_ms:.1f} ms; per round minimal/redeem: {rounds}; {checks}",
     ]
     if set(redeem.statuses) != {201}:
         raise RuntimeError(f"redemptions failed: {redeem.statuses}")
@@ -148,6 +181,10 @@ def _prepare(*, size: int) -> tuple[list[Client], int]:
     return clients, reward.pk
 
 
+def _minimal_request(client_index: int, number: int) -> tuple[str, str]:
+    return "GET", "/bench/minimal"
+
+
 def _redeem_request(reward_id: int, phase: str):
     run_id = secrets.token_hex(4)
 
@@ -194,15 +231,12 @@ def _load(port: int, clients: list[Client], make_request, per_client: int) -> Lo
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - started
-    every = sorted(latency for per_thread in latencies for latency in per_thread)
     merged: dict[int, int] = {}
     for per_thread in statuses:
         for status, count in per_thread.items():
             merged[status] = merged.get(status, 0) + count
     return Load(
-        per_second=len(every) / seconds,
-        p95_ms=every[int(len(every) * 0.95) - 1] * 1000,
-        median_ms=statistics.median(every) * 1000,
+        latencies=sorted(latency for per_thread in latencies for latency in per_thread),
         statuses=merged,
         seconds=seconds,
     )
