@@ -23,6 +23,7 @@ from rewards.earning.models import EarningRule, EarningRuleMultiplier
 from rewards.tiers.models import Tier
 from rewards.tiers.services.evaluation import tier_recompute_all
 
+from .financial_catalogue import demo_catalogue_load
 from .financial_discounts import demo_discounts_load
 
 SEED = 20261124
@@ -56,6 +57,8 @@ class FinancialDemoResult:
     tiers_created: int
     rules_created: int
     discount_schedules_created: int
+    rewards_created: int
+    redemptions_new: int
     events_sent: int
     events_applied: int
     events_duplicate: int
@@ -85,7 +88,11 @@ def demo_financial_load() -> FinancialDemoResult:
     if batch:
         flush()
     tier_recompute_all(on=dt.date.today())
-    return FinancialDemoResult(tiers, rules, schedules, sent, applied, duplicate, quarantined)
+    catalogue = demo_catalogue_load()
+    return FinancialDemoResult(
+        tiers, rules, schedules, catalogue.rewards_created, catalogue.redemptions_new,
+        sent, applied, duplicate, quarantined,
+    )
 
 
 def _publish(obj) -> None:

@@ -31,7 +31,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Financial tier: tiers created {financial.tiers_created}, earning rules created "
-            f"{financial.rules_created}, discount schedules created {financial.discount_schedules_created}; "
+            f"{financial.rules_created}, discount schedules created {financial.discount_schedules_created}, "
+            f"rewards created {financial.rewards_created}, new redemptions {financial.redemptions_new}; "
             f"billing events sent {financial.events_sent}, applied "
             f"{financial.events_applied}, duplicates {financial.events_duplicate}, "
             f"quarantined {financial.events_quarantined}."

@@ -10,6 +10,7 @@ from wagtail.models import Site
 from club.members.models import ConsentRecord, Member
 from cms.demo.people import DEMO_SUBSCRIBERS
 from cms.models import HomePage
+from rewards.catalogue.models import Redemption
 from rewards.ledger.models import LedgerEntry, PointsAccount
 from rewards.tiers.models import MemberTier
 
@@ -28,6 +29,7 @@ def _snapshot():
         "ledger": list(LedgerEntry.objects.order_by("pk").values_list("pk", "points")),
         "balances": list(PointsAccount.objects.order_by("pk").values_list("pk", "available", "pending")),
         "tiers": list(MemberTier.objects.order_by("pk").values_list("pk", "tier_id")),
+        "redemptions": list(Redemption.objects.order_by("pk").values_list("pk", "state")),
     }
 
 
@@ -45,7 +47,8 @@ def test_load_demo_builds_the_operator_and_is_idempotent(capsys):
     assert "interest links added 0" in second_output
     assert "tiers created 4, earning rules created 4" in first_output
     assert "applied 0, duplicates" in second_output and "quarantined 0" in second_output
-    assert first["ledger"] and first["tiers"]
+    assert "rewards created 7" in first_output and "new redemptions 0" in second_output
+    assert first["ledger"] and first["tiers"] and first["redemptions"]
     for login in DEMO_SUBSCRIBERS:
         assert f"{login.email}: {login.password}" in second_output
 
