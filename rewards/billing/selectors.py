@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from club.members.models import Member
+from rewards.tiers.sql import text_array
 
 from .models import BillingEvent, EventKind, PendingReversal
 
@@ -22,15 +23,17 @@ def chunked(values: Sequence, size: int = _IN_CHUNK) -> Iterator[Sequence]:
         yield values[start:start + size]
 
 
-def values_in(table: str, key: str, columns: str, values: Iterable, extra: str = "") -> list[tuple]:
-    """``SELECT columns FROM table WHERE key IN values``: ``= ANY(array)`` on PostgreSQL (one
-    statement, one parameter), chunks of ``IN (...)`` elsewhere."""
+def values_in(table: str, key: str, columns: str, values: Iterable[str], extra: str = "") -> list[tuple]:
+    """``SELECT columns FROM table WHERE key IN values`` for a text ``key``: ``= ANY(array)``
+    on PostgreSQL (one statement, one parameter: the array as one text literal), chunks of
+    ``IN (...)`` elsewhere."""
     values = list(values)
     if not values:
         return []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT {columns} FROM {table} WHERE {key} = ANY(%s) {extra}", [values])
+            cursor.execute(f"SELECT {columns} FROM {table} WHERE {key} = ANY(%s::text[]) {extra}",
+                           [text_array(values)])
             return cursor.fetchall()
         rows: list[tuple] = []
         for chunk in chunked(values):

@@ -145,7 +145,8 @@ def period_start(period: str, day: dt.date) -> dt.date:
 def _steps(quantity: Decimal | int, step: Decimal | int) -> int:
     if quantity <= 0 or step <= 0:
         return 0
-    return int((Decimal(quantity) / Decimal(step)).to_integral_value(ROUND_FLOOR))
+    # Both positive: ``//`` (exact, truncating) is the floor of the quotient.
+    return int(quantity // step)
 
 
 def anniversary_years(activation_date: dt.date, on: dt.date) -> int:
@@ -220,9 +221,9 @@ def evaluate_event(
     ``multiplier_memo`` lets a batch reuse each (member, rule) multiplier."""
     candidates: list[tuple[RuleSpec, AwardLine, tuple[int, dt.date] | None]] = []
     capped_out: list[int] = []
-    day = event.local_date
+    kind, moment = event.kind, event.occurred_at
     for rule in rules:
-        if not rule.applies_to(event):
+        if rule.event_kind != kind or not rule.is_valid_at(moment):  # rule.applies_to(event)
             continue
         base = rule_base_points(event, member, rule)
         if base <= 0:
@@ -234,20 +235,23 @@ def evaluate_event(
             if memo_key not in multiplier_memo:
                 multiplier_memo[memo_key] = rule_multiplier(member, rule)
             factor, labels = multiplier_memo[memo_key]
-        uncapped = int((base * factor).to_integral_value(ROUND_FLOOR))
+        uncapped = base if factor == 1 else int((base * factor).to_integral_value(ROUND_FLOOR))
         points, key = uncapped, None
         if rule.is_capped:
-            key = (rule.id, period_start(rule.cap_period, day))
+            key = (rule.id, period_start(rule.cap_period, event.local_date))
             points = min(uncapped, max(rule.cap_points - earned_in_period.get(key, 0), 0))
         if uncapped > 0 and points <= 0:
             capped_out.append(rule.id)
         if points > 0:
             candidates.append((rule, AwardLine(rule.id, rule.name, points, uncapped, factor, labels), key))
-    chosen = [item for item in candidates if item[0].stacking != BEST_OF]
-    best_of = [item for item in candidates if item[0].stacking == BEST_OF]
-    if best_of:
-        chosen.append(max(best_of, key=lambda item: (item[1].points, item[0].priority, -item[0].id)))
-    chosen.sort(key=lambda item: (-item[0].priority, item[0].id))
+    if len(candidates) > 1:
+        chosen = [item for item in candidates if item[0].stacking != BEST_OF]
+        best_of = [item for item in candidates if item[0].stacking == BEST_OF]
+        if best_of:
+            chosen.append(max(best_of, key=lambda item: (item[1].points, item[0].priority, -item[0].id)))
+        chosen.sort(key=lambda item: (-item[0].priority, item[0].id))
+    else:
+        chosen = candidates
     return EventAward(
         event_id=event.event_id, member_id=event.member_id,
         points=sum(line.points for _rule, line, _key in chosen),

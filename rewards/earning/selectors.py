@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from django.db.models import Prefetch
 
 from club.members.models import CustomerType, Member, Segment
-from rewards.tiers.selectors import current_tiers
+from rewards.tiers.selectors import default_tier_benefits
 from rewards.tiers.sql import ids_in
 
 from .evaluation import MemberContext, MultiplierSpec, RuleSpec
@@ -53,19 +53,25 @@ def live_rule_specs(*, kinds: Sequence[str] | None = None) -> list[RuleSpec]:
 
 
 def member_contexts(*, member_ids: Iterable[int]) -> dict[int, MemberContext]:
-    """What the rules need to know about each member (three queries whatever their number)."""
+    """What the rules need to know about each member, with their current tier (one joined
+    query of plain tuples; a second one for the default tier when a member has none yet).
+    The same tiers as ``rewards.tiers.selectors.current_tiers``."""
     ids = set(member_ids)
     if not ids:
         return {}
     rows = Member.objects.filter(ids_in(Member, "id", ids)).values_list(
-        "pk", "customer_type", "segment", "activation_date"
+        "pk", "customer_type", "segment", "activation_date",
+        "tier_state__tier__code", "tier_state__tier__name", "tier_state__tier__points_multiplier",
     )
-    members = {pk: (customer_type, segment, activation) for pk, customer_type, segment, activation in rows}
-    tiers = current_tiers(member_ids=members.keys())
-    return {
-        pk: MemberContext(
+    contexts: dict[int, MemberContext] = {}
+    fallback = None
+    for pk, customer_type, segment, activation, code, name, multiplier in rows:
+        if code is None:  # never evaluated: the default tier
+            if fallback is None:
+                fallback = default_tier_benefits()
+            code, name, multiplier = fallback
+        contexts[pk] = MemberContext(
             member_id=pk, customer_type=customer_type, segment=segment, activation_date=activation,
-            tier_code=tiers[pk].code, tier_name=tiers[pk].name, tier_multiplier=tiers[pk].points_multiplier,
+            tier_code=code, tier_name=name, tier_multiplier=multiplier,
         )
-        for pk, (customer_type, segment, activation) in members.items()
-    }
+    return contexts

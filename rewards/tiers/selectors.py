@@ -46,6 +46,15 @@ def default_tier() -> Tier | None:
     return Tier.objects.filter(live=True).order_by("rank").first()
 
 
+def default_tier_benefits() -> tuple[str, str, Decimal]:
+    """``(code, name, points multiplier)`` of the tier a member never evaluated is in: the
+    default tier, or the neutral one when no tier is published."""
+    fallback = default_tier()
+    if fallback is None:
+        return NO_TIER["code"], NO_TIER["name"], NO_TIER["points_multiplier"]
+    return fallback.code, fallback.name, fallback.points_multiplier
+
+
 def _info(member_id: int, tier: Tier, **state) -> MemberTierInfo:
     return MemberTierInfo(
         member_id=member_id, tier_id=tier.pk, code=tier.code, name=tier.name, rank=tier.rank,
@@ -61,13 +70,18 @@ def current_tiers(*, member_ids: Iterable[int]) -> dict[int, MemberTierInfo]:
     if not ids:
         return {}
     result: dict[int, MemberTierInfo] = {}
-    states = MemberTier.objects.filter(ids_in(MemberTier, "member", ids), tier__isnull=False).select_related(
-        "tier"
+    states = MemberTier.objects.filter(ids_in(MemberTier, "member", ids), tier__isnull=False).values_list(
+        "member_id", "tier_id", "tier__code", "tier__name", "tier__rank", "tier__points_multiplier",
+        "tier__discount_percent", "tier__event_access", "tier__priority_support",
+        "since", "qualified_until", "downgrade_due",
     )
-    for state in states:
-        result[state.member_id] = _info(
-            state.member_id, state.tier, since=state.since, qualified_until=state.qualified_until,
-            downgrade_due=state.downgrade_due,
+    for member_id, tier_id, code, name, rank, multiplier, discount, access, support, *dates in states:
+        since, qualified_until, downgrade_due = dates
+        result[member_id] = MemberTierInfo(
+            member_id=member_id, tier_id=tier_id, code=code, name=name, rank=rank,
+            points_multiplier=multiplier, discount_percent=discount, event_access=access,
+            priority_support=support, since=since, qualified_until=qualified_until,
+            downgrade_due=downgrade_due,
         )
     missing = ids - result.keys()
     if missing:

@@ -20,6 +20,7 @@ from rewards.earning.services import EarningEvent, points_for_events
 from rewards.ledger.models import SourceType
 from rewards.ledger.services import points_grant_many, points_reverse_source
 from rewards.tiers.services import tier_evaluate_members
+from rewards.tiers.sql import int_array
 
 from ..models import EventKind
 from ..selectors import StoredEvent, chunked, latest_member_changes
@@ -153,6 +154,7 @@ def member_ids_lock(member_ids: Iterable[int]) -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id FROM {Member._meta.db_table} WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
-            [ids],
+            f"SELECT id FROM {Member._meta.db_table} WHERE id = ANY(%s::bigint[]) ORDER BY id "
+            "FOR NO KEY UPDATE",
+            [int_array(ids)],
         )

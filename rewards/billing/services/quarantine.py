@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 
+from rewards.tiers.sql import text_array
+
 from ..models import QuarantinedEvent
 from ..selectors import chunked
 from .validation import Refusal
@@ -47,7 +49,7 @@ def quarantine_resolve(*, event_ids: Iterable[str], at: dt.datetime) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {QuarantinedEvent._meta.db_table} SET resolved_at = %s "
-                f"WHERE resolved_at IS NULL AND event_id = ANY(%s)", [at, ids],
+                f"WHERE resolved_at IS NULL AND event_id = ANY(%s::text[])", [at, text_array(ids)],
             )
         return
     for chunk in chunked(ids):

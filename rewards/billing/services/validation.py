@@ -33,6 +33,8 @@ KIND_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     EventKind.REVERSAL: (frozenset({"reverses"}), frozenset()),
 }
 ALL_FIELDS = sorted(COMMON_FIELDS.union(*(req | opt for req, opt in KIND_FIELDS.values())))
+KNOWN_FIELDS = {kind: COMMON_FIELDS | required | optional
+                for kind, (required, optional) in KIND_FIELDS.items()}
 USAGE_FIELDS = ("data_mb", "voice_minutes", "sms")
 MAX_AMOUNT = Decimal(10) ** 15
 MAX_QUANTITY = 10**12
@@ -113,27 +115,27 @@ class EventParser:
         if "event_id" not in values:
             problems.add(R.MISSING_FIELD, "event_id: missing")
         kind = values.get("kind")
+        is_known_kind = isinstance(kind, str) and kind in KIND_FIELDS  # a list would not even hash
         if kind is None:
             problems.add(R.MISSING_FIELD, "kind: missing")
             known = COMMON_FIELDS
-        elif kind not in KIND_FIELDS:
+        elif not is_known_kind:
             problems.add(R.UNKNOWN_KIND, f"kind: unknown kind {str(kind)[:40]!r} "
                                          f"(expected one of {', '.join(KIND_FIELDS)})")
             known = None
         else:
-            required, optional = KIND_FIELDS[kind]
-            known = COMMON_FIELDS | required | optional
-            missing = sorted(name for name in required if name not in values)
-            for name in missing:
+            known = KNOWN_FIELDS[kind]
+            missing = [name for name in KIND_FIELDS[kind][0] if name not in values]
+            for name in sorted(missing) if missing else ():
                 problems.add(R.MISSING_FIELD, f"{name}: missing (required for {kind})")
         if known is not None:
-            unknown = sorted(str(name) for name in values if name not in known)
+            unknown = [name for name in values if name not in known]
             if unknown:
                 problems.add(R.UNKNOWN_FIELD, f"unknown field(s) for {kind or 'an event'}: "
-                                              f"{', '.join(unknown)[:200]}")
+                                              f"{', '.join(sorted(map(str, unknown)))[:200]}")
         msisdn, account = self._member(values, problems)
         occurred_at = self._occurred_at(values.get("occurred_at"), problems)
-        fields = self._payload(kind, values, occurred_at, problems) if kind in KIND_FIELDS else {}
+        fields = self._payload(kind, values, occurred_at, problems) if is_known_kind else {}
         if problems.items:
             return Refusal(position, raw, event_id or "", problems.items[0][0],
                            [message for _code, message in problems.items])

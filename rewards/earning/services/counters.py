@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 
 from django.db import connection
 
-from rewards.tiers.sql import ids_in
+from rewards.tiers.sql import ids_in, int_array
 
 from ..models import EarningCounter
 
@@ -63,8 +63,9 @@ def _write(rows: list[tuple[CounterKey, int]], conflict: str) -> None:
                 f"INSERT INTO {_table()} ({_COLUMNS}) "
                 "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::bigint[]) "
                 f"{conflict}",
-                [[k[0] for k, _ in rows], [k[1] for k, _ in rows], [k[2] for k, _ in rows],
-                 [points for _, points in rows]],
+                [int_array(k[0] for k, _ in rows), int_array(k[1] for k, _ in rows),
+                 "{" + ",".join(k[2].isoformat() for k, _ in rows) + "}",
+                 int_array(points for _, points in rows)],
             )
             return
         fields = [EarningCounter._meta.get_field("points")] * 4

@@ -12,11 +12,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from club.members.models import Member
-from rewards.activity.selectors import rolling_spend_subquery
+from rewards.activity.models import MonthlyActivity
+from rewards.activity.selectors import rolling_spend_subquery, rolling_window_start
 
 from ..models import MemberTier, Tier, TierChange, TierChangeReason, TierSettings
 from ..rules import TierDecision, TierPolicy, TierSpec, TierState, tenure_years, tier_decide, tier_qualified
-from ..sql import ids_in
+from ..sql import ids_in, int_array
 
 RECOMPUTE_CHUNK = 2000
 
@@ -92,12 +93,9 @@ def tier_evaluate_members(
             .order_by("member_id")
             .values_list("member_id", "tier_id", "since", "qualified_until", "downgrade_due")
         }
-        facts = (
-            Member.objects.filter(ids_in(Member, "id", ids))
-            .annotate(rolling_spend=rolling_spend_subquery(on=on))
-            .order_by("pk")
-            .values_list("pk", "activation_date", "rolling_spend")
-        )
+        # Read after the lock, in a statement of its own: its snapshot then holds what a
+        # concurrent batch for the same member committed while this one waited.
+        facts = _tenure_and_spend(ids, on)
         result = TierEvaluation()
         ladder = list(tiers.values())
         rows: list[MemberTier] = []
@@ -139,6 +137,32 @@ def tier_evaluate_members(
     return result
 
 
+def _tenure_and_spend(ids: list[int], on: dt.date) -> list[tuple]:
+    """``(member_id, activation_date, rolling_spend)`` of ``ids``, in member order. On
+    PostgreSQL the spend is one aggregate over the batch's activity rows, joined in: a
+    correlated subquery per member costs more, and its estimate is high enough at thousands
+    of members to pull in the JIT compiler, which costs more than the query."""
+    if connection.vendor != "postgresql":
+        return list(
+            Member.objects.filter(ids_in(Member, "id", ids))
+            .annotate(rolling_spend=rolling_spend_subquery(on=on))
+            .order_by("pk")
+            .values_list("pk", "activation_date", "rolling_spend")
+        )
+    member, activity = (connection.ops.quote_name(m._meta.db_table) for m in (Member, MonthlyActivity))
+    array = int_array(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT m.id, m.activation_date, coalesce(spend.total, 0) FROM {member} m "
+            f"LEFT JOIN (SELECT member_id, sum(spend) AS total FROM {activity} "
+            f"WHERE member_id = ANY(%s::bigint[]) AND month >= %s AND month <= %s "
+            f"GROUP BY member_id) spend ON spend.member_id = m.id "
+            f"WHERE m.id = ANY(%s::bigint[]) ORDER BY m.id",
+            [array, rolling_window_start(on), on, array],
+        )
+        return cursor.fetchall()
+
+
 def _placeholders_insert(ids: list[int]) -> None:
     """Empty state rows for members never evaluated, so that every member can be locked."""
     if connection.vendor == "postgresql":
@@ -147,7 +171,7 @@ def _placeholders_insert(ids: list[int]) -> None:
             cursor.execute(
                 f"INSERT INTO {table} (member_id, updated_at) SELECT m, now() "
                 "FROM unnest(%s::bigint[]) AS m ORDER BY m ON CONFLICT (member_id) DO NOTHING",
-                [ids],
+                [int_array(ids)],
             )
         return
     MemberTier.objects.bulk_create(

@@ -67,6 +67,8 @@ def test_csv_style_empty_cells_are_absent_fields():
         pytest.param({"amount": "100.5"}, R.BAD_AMOUNT, "more decimals", id="below-the-quantum"),
         pytest.param({"amount": ...}, R.MISSING_FIELD, "amount: missing", id="missing-amount"),
         pytest.param({"kind": "refund"}, R.UNKNOWN_KIND, "unknown kind 'refund'", id="unknown-kind"),
+        pytest.param({"kind": ["bill_paid"]}, R.UNKNOWN_KIND, "unknown kind \"['bill_paid']\"",
+                     id="kind-not-text"),
         pytest.param({"kind": ...}, R.MISSING_FIELD, "kind: missing", id="missing-kind"),
         pytest.param({"event_id": ...}, R.MISSING_FIELD, "event_id: missing", id="missing-id"),
         pytest.param({"event_id": "a b"}, R.BAD_EVENT_ID, "event_id: must be", id="bad-id"),
