@@ -111,7 +111,7 @@ class DeliveryAddress:
             if len(value) > cls.MAX_LENGTH:
                 problems.append(f"{name} is longer than {cls.MAX_LENGTH} characters")
             values[name] = value
-        problems += [f"{name} is required" for name in cls.REQUIRED if not values.get(name)]
+        problems += [f"{name} is required" for name in cls.REQUIRED if values.get(name) == ""]
         if problems:
             raise ValueError("; ".join(sorted(problems)))
         return cls(**values)

@@ -181,3 +181,35 @@ def test_another_members_use_of_a_key_is_a_conflict_not_their_redemption(member)
 def test_a_malformed_key_is_a_value_error(member, key):
     with pytest.raises(ValueError, match="idempotency key"):
         redeem(member, RewardFactory(), key=key)
+
+
+def test_a_tier_restricted_reward_needs_the_tier_or_a_higher_one(member):
+    from rewards.tiers.models import MemberTier
+    from tests.factories import TierFactory
+
+    silver, gold = TierFactory(rank=1), TierFactory(rank=2)
+    reward = RewardFactory(points_cost=10, minimum_tier=gold)
+    refused = redeem(member, reward, key="as-silver")  # no tier state yet: the default tier
+    MemberTier.objects.create(
+        member=member, tier=gold, since=dt.date(2026, 1, 1), qualified_until=dt.date(2027, 1, 1)
+    )
+
+    accepted = redeem(member, reward, key="as-gold")
+
+    assert silver.rank < gold.rank
+    assert refused.error == Code.TIER_REQUIRED
+    assert accepted.is_success
+
+
+def test_rewards_available_for_a_member(member):
+    from rewards.catalogue.selectors import rewards_available_for
+
+    affordable = RewardFactory(points_cost=100, name="affordable")
+    RewardFactory(points_cost=101, name="too dear")
+    RewardFactory(points_cost=10, stock=0, name="sold out")
+    RewardFactory(points_cost=10, live=False, name="draft")
+    RewardFactory(
+        points_cost=10, valid_until=timezone.now(), valid_from=timezone.now() - dt.timedelta(days=1)
+    )
+
+    assert list(rewards_available_for(member_id=member.pk)) == [affordable]
