@@ -20,6 +20,7 @@ from .services import (
     voucher_codes_generate,
     voucher_codes_upload,
 )
+from .services.redemption import stock_of
 
 
 class ActionView(WagtailAdminTemplateMixin, FormView):
@@ -95,7 +96,7 @@ class StockView(ActionView):
     index_url_name = "wagtailsnippets_catalogue_reward:list"
 
     def summary(self) -> str:
-        stock = getattr(self.object, "stock", None) if hasattr(self.object, "stock") else None
+        stock = stock_of(self.object)
         left = _("unlimited") if stock is None else stock.remaining
         return _("%(reward)s: %(left)s left") % {"reward": self.object, "left": left}
 
