@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from rewards.catalogue.models import Redemption, RewardStock, VoucherCode
+from rewards.catalogue.models import Redemption, Reward, RewardStock, VoucherCode
 from rewards.catalogue.services import redemption_create
 from rewards.ledger.selectors import points_balance
 from tests.factories import MemberFactory
@@ -14,6 +14,10 @@ from tests.integration.members.factories_admin import staff_with_mfa
 from .factories import RewardFactory, give_points
 
 pytestmark = pytest.mark.django_db
+
+# Resolved at import, before the test database is created: loading the admin URLs registers
+# the snippet viewsets, so that migrate creates the snippets' publish and lock permissions.
+REWARD_ADD_URL = reverse("wagtailsnippets_catalogue_reward:add")
 
 LISTS = [
     "/admin/rewards/catalogue/",
@@ -24,6 +28,7 @@ LISTS = [
 ]
 ALL_PERMISSIONS = (
     "wagtailadmin.access_admin",
+    "catalogue.publish_reward",
     *(
         f"catalogue.{verb}_{model}"
         for verb in ("view", "add", "change")
@@ -127,3 +132,39 @@ def test_staff_add_stock_by_a_delta(staff):
 
     assert refused.status_code == 200
     assert RewardStock.objects.get(reward=reward).remaining == 7
+
+
+REWARD_FORM = {
+    "name": "1 GB data",
+    "kind": "data_pack",
+    "description": "",
+    "points_cost": "60",
+    "credit_amount": "",
+    "data_mb": "1024",
+    "voice_minutes": "",
+    "limit_count": "",
+    "limit_period": "",
+    "minimum_tier": "",
+    "valid_from": "",
+    "valid_until": "",
+    "image": "",
+    "cancellation_window_hours": "24",
+}
+
+
+def test_staff_create_and_publish_a_reward(staff):
+    response = staff.post(REWARD_ADD_URL, {**REWARD_FORM, "action-publish": "publish"})
+
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    reward = Reward.objects.get()
+    assert (reward.name, reward.live, reward.data_mb) == ("1 GB data", True, 1024)
+
+
+def test_a_reward_with_values_of_another_kind_is_refused(staff):
+    response = staff.post(
+        REWARD_ADD_URL, {**REWARD_FORM, "voice_minutes": "100", "action-publish": "publish"}
+    )
+
+    assert response.status_code == 200
+    assert "voice_minutes" in response.context["form"].errors
+    assert not Reward.objects.exists()
