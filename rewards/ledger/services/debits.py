@@ -16,7 +16,7 @@ from wagtail.log_actions import log
 
 from club.members.models import Member
 
-from ..models import EntryKind, LedgerEntry, LotMovement, LotStatus, PointLot, SourceType
+from ..models import EntryKind, LedgerEntry, LotMovement, LotStatus, PointLot, PointsAccount, SourceType
 from ..policy import LotPolicy
 from .accounts import accounts_bump, accounts_lock
 
@@ -184,20 +184,28 @@ def _debit_oldest_first(
     *, member_id: int, points: int, kind: str, reason: str, source_type: str, source_ref: str,
     idempotency_key: str, staff_user=None,
 ) -> LedgerEntry:
+    """The hot path of a redemption: inside the caller's transaction it adds no savepoint, takes
+    one lock (the account row) and moves the balance with one UPDATE. A refusal is raised after
+    the block, so the caller's transaction stays usable (it may answer "not enough points")."""
     if points <= 0:
         raise ValueError(f"a debit takes a positive number of points, not {points}")
-    with transaction.atomic():
-        accounts_lock([member_id])
+    with transaction.atomic(savepoint=False):
+        locked = PointsAccount.objects.select_for_update().filter(member_id=member_id).exists()
         existing = LedgerEntry.objects.filter(idempotency_key=idempotency_key).first()
         if existing:
             return existing
-        lots = _spendable_lots(member_id)
-        takes = _plan_takes(lots, points, allow_short=False)
-        return _write_debit(
-            member_id=member_id, takes=takes, kind=kind, reason=reason, source_type=source_type,
-            source_ref=source_ref, idempotency_key=idempotency_key, staff_user=staff_user,
-            final_status=LotStatus.SPENT,
-        )
+        lots = _spendable_lots(member_id) if locked else []
+        try:
+            takes = _plan_takes(lots, points, allow_short=False)
+        except InsufficientPoints as refused:
+            refusal = refused
+        else:
+            return _write_debit(
+                member_id=member_id, takes=takes, kind=kind, reason=reason, source_type=source_type,
+                source_ref=source_ref, idempotency_key=idempotency_key, staff_user=staff_user,
+                final_status=LotStatus.SPENT, account_locked=True,
+            )
+    raise refusal
 
 
 def _spendable_lots(member_id: int, *, exclude: Iterable[int] = ()) -> list[PointLot]:
@@ -229,7 +237,7 @@ def _plan_takes(lots: list[PointLot], points: int, *, allow_short: bool) -> list
 
 def _write_debit(
     *, member_id: int, takes: list[tuple[PointLot, int]], kind: str, reason: str, source_type: str,
-    source_ref: str, idempotency_key: str, final_status: str, staff_user=None,
+    source_ref: str, idempotency_key: str, final_status: str, staff_user=None, account_locked: bool = False,
 ) -> LedgerEntry:
     total = sum(take for _, take in takes)
     entry = LedgerEntry.objects.create(
@@ -250,7 +258,12 @@ def _write_debit(
     LotMovement.objects.bulk_create(
         [LotMovement(entry=entry, lot_id=lot.pk, points=-take) for lot, take in takes]
     )
-    accounts_bump({member_id: (available, pending)})
+    if account_locked:
+        PointsAccount.objects.filter(member_id=member_id).update(
+            available=F("available") + available, pending=F("pending") + pending, updated_at=timezone.now()
+        )
+    else:
+        accounts_bump({member_id: (available, pending)})
     entry.created_now = True
     return entry
 
