@@ -10,26 +10,27 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 
+from rewards.billing.viewsets import BillingEventViewSet, QuarantinedEventViewSet
+from rewards.catalogue.viewsets import catalogue_viewsets
+from rewards.discounts.viewsets import DiscountScheduleViewSet
+from rewards.earning.viewsets import EarningRuleViewSet
+from rewards.tiers.viewsets import TierChangeViewSet, TierViewSet
+
 REWARDS_MENU_ORDER = 120  # just below Members (110)
 
 
 def _rewards_viewsets() -> list:
-    """The viewsets of the Rewards group, in menu order (each app appends its own below)."""
-    viewsets: list = []
-    from rewards.discounts.viewsets import DiscountScheduleViewSet
-
-    viewsets.append(DiscountScheduleViewSet())
-    from rewards.billing.viewsets import BillingEventViewSet, QuarantinedEventViewSet
-
-    viewsets += [QuarantinedEventViewSet(), BillingEventViewSet()]
-    from rewards.earning.viewsets import EarningRuleViewSet
-    from rewards.tiers.viewsets import TierChangeViewSet, TierViewSet
-
-    viewsets += [EarningRuleViewSet(), TierViewSet(), TierChangeViewSet()]
-    from rewards.catalogue.viewsets import catalogue_viewsets
-
-    viewsets += catalogue_viewsets()
-    return viewsets
+    """The viewsets of the Rewards group, in menu order: what marketers define first (rules,
+    tiers, discounts, the catalogue), then what happens (redemptions...), then the feed."""
+    return [
+        EarningRuleViewSet(),
+        TierViewSet(),
+        TierChangeViewSet(),
+        DiscountScheduleViewSet(),
+        *catalogue_viewsets(),
+        BillingEventViewSet(),
+        QuarantinedEventViewSet(),
+    ]
 
 
 class RewardsGroup(ViewSetGroup):

@@ -11,29 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from rewards.admin_policies import ViewOnlyPolicy
+
 from .models import BillingEvent, QuarantinedEvent
-
-
-class ViewOnlyPolicy(ModelPermissionPolicy):
-    """Staff with the model's view permission may look; nobody adds, edits or deletes."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
-    def instances_user_has_permission_for(self, user, action):
-        if action != "view":
-            return self.model._default_manager.none()
-        return super().instances_user_has_permission_for(user, action)
-
 
 # Registered before the viewsets are (their module is imported by rewards/wagtail_hooks.py).
 register_permission_policy(QuarantinedEvent, ViewOnlyPolicy(QuarantinedEvent), exact_class=True)

@@ -11,10 +11,11 @@ from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from rewards.admin_policies import ViewOnlyPolicy
 
 from . import admin_views
 from .models import (
@@ -28,25 +29,6 @@ from .models import (
     RewardStock,
     VoucherCode,
 )
-
-
-class ViewOnlyPolicy(ModelPermissionPolicy):
-    """Staff with the view permission may look; records change only through services."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
-    def instances_user_has_permission_for(self, user, action):
-        if action != "view":
-            return self.model._default_manager.none()
-        return super().instances_user_has_permission_for(user, action)
-
 
 for _model in (VoucherCode, Redemption, Fulfilment, NetworkOutbox):
     register_permission_policy(_model, ViewOnlyPolicy(_model), exact_class=True)

@@ -9,9 +9,10 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from rewards.admin_policies import ViewOnlyPolicy
 
 from .models import Tier, TierChange
 
@@ -49,25 +50,7 @@ class TierViewSet(SnippetViewSet):
     ])
 
 
-class HistoryViewOnlyPolicy(ModelPermissionPolicy):
-    """The tier history is append-only: staff with the view permission look, nobody edits."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
-    def instances_user_has_permission_for(self, user, action):
-        if action != "view":
-            return self.model._default_manager.none()
-        return super().instances_user_has_permission_for(user, action)
-
-
-register_permission_policy(TierChange, HistoryViewOnlyPolicy(TierChange), exact_class=True)
+register_permission_policy(TierChange, ViewOnlyPolicy(TierChange), exact_class=True)
 
 
 class TierChangeFilterSet(WagtailFilterSet):
@@ -89,7 +72,7 @@ class TierChangeViewSet(ModelViewSet):
     menu_label = _("Tier history")
     url_prefix = "rewards/tier-history"
     copy_view_enabled = False
-    exclude_form_fields = []  # no add or edit screen is reachable (HistoryViewOnlyPolicy)
+    exclude_form_fields = []  # no add or edit screen is reachable (ViewOnlyPolicy)
     filterset_class = TierChangeFilterSet
     list_display = [
         Column("member", label=_("Member")),
