@@ -22,9 +22,10 @@ def int_array(values: Iterable[int]) -> str:
 
 def text_array(values: Iterable[str]) -> str:
     """A PostgreSQL array literal of strings (each quoted), for a ``%s::text[]`` parameter."""
-    return "{" + ",".join(
-        '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"' for value in values
-    ) + "}"
+    values = list(values)
+    if any('"' in value or "\\" in value for value in values):
+        values = [value.replace("\\", "\\\\").replace('"', '\\"') for value in values]
+    return '{"' + '","'.join(values) + '"}' if values else "{}"
 
 
 def ids_in(model, field: str, ids: Collection[int]):

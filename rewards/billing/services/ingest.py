@@ -9,8 +9,10 @@ tiers for the new events, keep the refused ones in quarantine.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -41,7 +43,31 @@ def billing_events_ingest(
         raise BatchTooLarge(f"a batch holds at most {MAX_BATCH:,} events, not {len(events):,}")
     if source not in EventSource.values:
         raise ValueError(f"unknown source {source!r}")
-    batch_ref = batch_ref or uuid.uuid4().hex[:16]
+    with _cyclic_gc_paused():
+        return _ingest(events, source, batch_ref or uuid.uuid4().hex[:16], position_offset)
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the batch, back on after (if it was on).
+
+    A batch of 10,000 events keeps some 200,000 small objects alive until it ends, none of
+    them in reference cycles (reference counting frees them). Each full collection the
+    allocations trigger walks the whole heap of the process, for nothing to collect: about
+    an eighth of the batch's time in the ``accrual`` benchmark. Garbage in cycles made
+    meanwhile (by this or another thread) waits for the next collection after the batch.
+    Only the caller that turned the collector off turns it back on, so overlapping batches
+    in two threads leave it as they found it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _ingest(events: Sequence[object], source: str, batch_ref: str, position_offset: int) -> IngestReport:
     received_at = timezone.now()
     parser = EventParser.current()
     outcomes: dict[int, EventOutcome] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from club.members.models import ChurnReason, MemberStatus, PaymentPlan
 from rewards.activity.models import MonthlyActivity
 from rewards.billing.models import BillingEvent, EventState, PendingReversal, QuarantinedEvent
 from rewards.billing.services import billing_events_ingest
+from rewards.billing.services import ingest as ingest_module
 from rewards.ledger.models import EntryKind, LedgerEntry
 from rewards.ledger.selectors import points_balance
 from rewards.tiers.models import MemberTier
@@ -207,3 +209,36 @@ def test_queries_do_not_grow_with_the_batch(rules):
 
     queries(2)  # warm caches (settings rows, rules)
     assert queries(5) == queries(60)
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["collector-on", "collector-off"])
+def test_the_cyclic_collector_is_left_as_it_was_found(rules, member, monkeypatch, enabled):
+    seen_inside = []
+    real_apply = ingest_module._apply
+
+    def watched_apply(*args, **kwargs):
+        seen_inside.append(gc.isenabled())
+        return real_apply(*args, **kwargs)
+
+    monkeypatch.setattr(ingest_module, "_apply", watched_apply)
+    (gc.enable if enabled else gc.disable)()
+    try:
+        report = billing_events_ingest(events=[bill(member, event_id="GC-1")], source="api")
+        after = gc.isenabled()
+    finally:
+        gc.enable()
+
+    assert report.counts["applied"] == 1
+    assert (seen_inside, after) == ([False], enabled)
+
+
+def test_the_cyclic_collector_is_back_on_when_a_batch_fails(rules, member, monkeypatch):
+    def failing_apply(*args, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(ingest_module, "_apply", failing_apply)
+
+    with pytest.raises(RuntimeError, match="database gone"):
+        billing_events_ingest(events=[bill(member, event_id="GC-2")], source="api")
+
+    assert gc.isenabled()
