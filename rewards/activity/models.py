@@ -13,7 +13,8 @@ class MonthlyActivity(models.Model):
     DOMAIN.md, is the sum of the last twelve rows.
     """
 
-    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+    # (member, month) is unique, and that index serves member lookups too.
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+", db_index=False)
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     spend = models.DecimalField(_("spend"), default=0, **MONEY)
     bills_paid = models.IntegerField(_("bills paid"), default=0)
