@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from club.members.models import Member
-from rewards.tiers.sql import text_array
+from rewards.sql import text_array
 
 from .models import BillingEvent, EventKind, PendingReversal
 

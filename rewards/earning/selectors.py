@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from django.db.models import Prefetch
 
 from club.members.models import CustomerType, Member, Segment
+from rewards.sql import ids_in
 from rewards.tiers.selectors import default_tier_benefits
-from rewards.tiers.sql import ids_in
 
 from .evaluation import MemberContext, MultiplierSpec, RuleSpec
 from .models import EarningRule, EarningRuleMultiplier, MultiplierDimension

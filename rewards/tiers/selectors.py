@@ -12,11 +12,11 @@ from django.db.models import F
 
 from club.members.models import Member
 from rewards.activity.selectors import member_rolling_spend, rolling_spend_subquery
+from rewards.sql import ids_in
 
 from .models import MemberTier, Tier
 from .rules import TierPolicy, add_months, tenure_years
 from .services.evaluation import tier_policy
-from .sql import ids_in
 
 
 @dataclass(frozen=True)

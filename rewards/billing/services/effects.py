@@ -19,8 +19,8 @@ from rewards.activity.services import ActivityDelta, activity_add_many
 from rewards.earning.services import EarningEvent, points_for_events
 from rewards.ledger.models import SourceType
 from rewards.ledger.services import points_grant_many, points_reverse_source
+from rewards.sql import int_array
 from rewards.tiers.services import tier_evaluate_members
-from rewards.tiers.sql import int_array
 
 from ..models import EventKind
 from ..selectors import StoredEvent, chunked, latest_member_changes

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 
-from rewards.tiers.sql import text_array
+from rewards.sql import text_array
 
 from ..models import QuarantinedEvent
 from ..selectors import chunked

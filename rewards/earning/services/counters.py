@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 
 from django.db import connection
 
-from rewards.tiers.sql import ids_in, int_array
+from rewards.sql import ids_in, int_array
 
 from ..models import EarningCounter
 

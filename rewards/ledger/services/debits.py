@@ -58,8 +58,6 @@ def points_adjust(
     if staff_user is None:
         raise ValueError("a manual adjustment names the staff user who made it")
     with transaction.atomic():
-        if LedgerEntry.objects.filter(idempotency_key=idempotency_key).exists():
-            return LedgerEntry.objects.get(idempotency_key=idempotency_key)
         entry = _adjust(member_id=member_id, points=points, reason=reason.strip(), staff_user=staff_user,
                         idempotency_key=idempotency_key)
         if getattr(entry, "created_now", False):
@@ -68,8 +66,6 @@ def points_adjust(
 
 
 def _audit_adjustment(entry: LedgerEntry, staff_user) -> None:
-
-
     log(
         instance=Member.objects.get(pk=entry.member_id), action=ADJUST_LOG_ACTION, user=staff_user,
         data={"points": entry.points, "reason": entry.reason, "entry": entry.pk},
@@ -203,7 +199,7 @@ def _debit_oldest_first(
             return _write_debit(
                 member_id=member_id, takes=takes, kind=kind, reason=reason, source_type=source_type,
                 source_ref=source_ref, idempotency_key=idempotency_key, staff_user=staff_user,
-                final_status=LotStatus.SPENT, account_locked=True,
+                final_status=LotStatus.SPENT,
             )
     raise refusal
 
@@ -237,8 +233,9 @@ def _plan_takes(lots: list[PointLot], points: int, *, allow_short: bool) -> list
 
 def _write_debit(
     *, member_id: int, takes: list[tuple[PointLot, int]], kind: str, reason: str, source_type: str,
-    source_ref: str, idempotency_key: str, final_status: str, staff_user=None, account_locked: bool = False,
+    source_ref: str, idempotency_key: str, final_status: str, staff_user=None,
 ) -> LedgerEntry:
+    """Write the debit; the caller holds the member's account lock."""
     total = sum(take for _, take in takes)
     entry = LedgerEntry.objects.create(
         member_id=member_id, kind=kind, points=-total, reason=reason[:255], source_type=source_type,
@@ -258,12 +255,7 @@ def _write_debit(
     LotMovement.objects.bulk_create(
         [LotMovement(entry=entry, lot_id=lot.pk, points=-take) for lot, take in takes]
     )
-    if account_locked:
-        PointsAccount.objects.filter(member_id=member_id).update(
-            available=F("available") + available, pending=F("pending") + pending, updated_at=timezone.now()
-        )
-    else:
-        accounts_bump({member_id: (available, pending)})
+    accounts_bump({member_id: (available, pending)})
     entry.created_now = True
     return entry
 

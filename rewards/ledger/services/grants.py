@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ..models import EntryKind, ExpiryPolicy, LedgerEntry, LotStatus, PointLot, PointsAccount
 from ..policy import LotPolicy
-from .accounts import accounts_bump
+from .accounts import accounts_bump, accounts_lock
 
 CREDIT_KINDS = {EntryKind.EARN, EntryKind.GOODWILL}
 
@@ -134,6 +134,7 @@ def _expiry_sql(policy: LotPolicy) -> tuple[str, list]:
 
 def _grant_many_portable(grants: list[PointsGrant], policy: LotPolicy) -> int:
     now = timezone.now()
+    accounts_lock(grant.member_id for grant in grants)
     written = _insert_entries(grants)
     lots = []
     deltas: dict[int, list[int]] = defaultdict(lambda: [0, 0])

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import EntryKind, LedgerEntry, LotMovement, LotStatus, PointLot, SourceType
-from .accounts import accounts_bump, accounts_lock_ids
+from .accounts import accounts_bump, accounts_lock
 
 BATCH_SIZE = 1000
 
@@ -51,7 +51,7 @@ def _clear_batch(*, now: dt.datetime, batch_size: int) -> int:
         candidates = list(due.values_list("pk", "member_id")[:batch_size])
         if not candidates:
             return 0
-        accounts_lock_ids(member_id for _, member_id in candidates)
+        accounts_lock(member_id for _, member_id in candidates)
         lots = list(
             due.filter(pk__in=[pk for pk, _ in candidates])
             .select_for_update().only("pk", "member_id", "remaining")
@@ -72,7 +72,7 @@ def expire_batch(*, now: dt.datetime, batch_size: int) -> int:
         candidates = list(due.values_list("pk", "member_id")[:batch_size])
         if not candidates:
             return 0
-        accounts_lock_ids(member_id for _, member_id in candidates)
+        accounts_lock(member_id for _, member_id in candidates)
         lots = list(
             due.filter(pk__in=[pk for pk, _ in candidates]).select_for_update()
             .only("pk", "member_id", "remaining", "restorations", "expires_at")

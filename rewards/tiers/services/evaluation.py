@@ -14,10 +14,10 @@ from django.utils import timezone
 from club.members.models import Member
 from rewards.activity.models import MonthlyActivity
 from rewards.activity.selectors import rolling_spend_subquery, rolling_window_start
+from rewards.sql import ids_in, int_array
 
 from ..models import MemberTier, Tier, TierChange, TierChangeReason, TierSettings
 from ..rules import TierDecision, TierPolicy, TierSpec, TierState, tenure_years, tier_decide, tier_qualified
-from ..sql import ids_in, int_array
 
 RECOMPUTE_CHUNK = 2000
 

@@ -1,11 +1,11 @@
-"""The array literals of ``rewards.tiers.sql`` read back as the values they were built from."""
+"""The array literals of ``rewards.sql`` read back as the values they were built from."""
 
 from __future__ import annotations
 
 import pytest
 from django.db import connection
 
-from rewards.tiers.sql import int_array, text_array
+from rewards.sql import int_array, text_array
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rewards.tiers.sql import int_array, text_array
+from rewards.sql import int_array, text_array
 
 
 def test_an_int_array_is_a_comma_separated_literal():
