@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "rewards.catalogue",
     "rewards.billing",
     "rewards",
+    "campaigns.audiences",
     "campaigns",
     "partners",
     "cms",
