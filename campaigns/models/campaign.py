@@ -193,6 +193,35 @@ class Campaign(
         return [name for name, on in (("portal", self.send_portal), ("email", self.send_email),
                                       ("sms", self.send_sms)) if on]
 
+    # What a member sees, per channel and language, in the admin's live preview.
+    @property
+    def preview_modes(self) -> list[tuple[str, str]]:
+        from django.conf import settings
+
+        channels = (("portal", _("Portal inbox")), ("email", _("Email")), ("sms", _("SMS")))
+        return [(f"{channel}:{code}", f"{label} ({name})")
+                for channel, label in channels for code, name in settings.LANGUAGES]
+
+    @property
+    def default_preview_mode(self) -> str:
+        return f"{(self.channels or ['portal'])[0]}:en"
+
+    def get_preview_template(self, request, mode_name):
+        return "campaigns/preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        from campaigns.offers import offer_summary
+        from campaigns.selectors import campaign_message_for
+
+        channel, _sep, language = (mode_name or self.default_preview_mode).partition(":")
+        context = super().get_preview_context(request, mode_name)
+        context.update(
+            channel=channel, language=language, channel_enabled=channel in self.channels,
+            message=campaign_message_for(messages=list(self.messages.all()), language=language),
+            offer=offer_summary(self),
+        )
+        return context
+
     def clean(self) -> None:
         super().clean()
         from campaigns.validation import campaign_errors

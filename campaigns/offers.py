@@ -1,0 +1,22 @@
+"""Offers: what a campaign gives a member, in words (preview, inbox)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from .models import Campaign, OfferKind
+
+
+def offer_summary(campaign: Campaign) -> str:
+    """One line: "500 bonus points", "10% off your next bill"... Empty for a message only."""
+    kind = campaign.offer_kind
+    if kind == OfferKind.BONUS_POINTS and campaign.bonus_points:
+        return _("%(points)s bonus points") % {"points": f"{campaign.bonus_points:,}"}
+    if kind == OfferKind.DISCOUNT and campaign.discount_percent:
+        percent = f"{campaign.discount_percent.normalize():f}"
+        return _("%(percent)s%% off your next bill") % {"percent": percent}
+    if kind == OfferKind.REWARD and campaign.reward_id:
+        return _("A gift: %(reward)s") % {"reward": campaign.reward}
+    if kind == OfferKind.CONTENT_PAGE and campaign.content_page_id:
+        return _("Read: %(page)s") % {"page": campaign.content_page.title}
+    return ""

@@ -1,0 +1,67 @@
+"""Campaign consistency checks and message choice: pure functions."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from campaigns.selectors import campaign_message_for
+from campaigns.validation import campaign_errors, cron_schedule, messages_errors
+
+
+def campaign(**changes):
+    fields = {
+        "offer_kind": "message", "bonus_points": None, "discount_percent": None, "reward_id": None,
+        "content_page_id": None, "schedule_kind": "one_shot", "cron": "", "trigger": "", "send_at": None,
+        "go_live_at": None, "expire_at": None, "max_per_window": None, "window_days": None,
+        "send_portal": True, "send_email": False, "send_sms": False, "transactional": False,
+        "counts_toward_caps": True,
+    }
+    fields.update(changes)
+    return SimpleNamespace(**fields)
+
+
+def test_a_plain_message_campaign_is_consistent():
+    assert campaign_errors(campaign()) == {}
+
+
+def test_a_transactional_campaign_may_not_count():
+    assert campaign_errors(campaign(transactional=True, counts_toward_caps=False)) == {}
+
+
+@pytest.mark.parametrize("expression", ["0 10 * * mon", "*/15 8-20 * * *", "0 9 1 * *"])
+def test_valid_cron_expressions_parse(expression):
+    assert cron_schedule(expression) is not None
+
+
+@pytest.mark.parametrize("expression", ["", "0 10 * *", "60 * * * *", "0 10 * * funday", "a b c d e"])
+def test_invalid_cron_expressions_are_refused(expression):
+    with pytest.raises(ValueError):
+        cron_schedule(expression)
+
+
+def test_messages_need_a_language_and_sms_texts_when_sending_sms():
+    assert messages_errors(languages=[], sms_texts=[], sends_sms=False) == [
+        "Write the message in at least one language."]
+    assert messages_errors(languages=["en", "vi"], sms_texts=["hi", " "], sends_sms=True) == [
+        "The campaign sends SMS: every message needs an SMS text."]
+    assert messages_errors(languages=["en", "vi"], sms_texts=["", ""], sends_sms=False) == []
+
+
+def message(language, order):
+    return SimpleNamespace(language=language, sort_order=order)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("vi", "vi"), ("zh-hans", "zh-hans"), ("zh-hant", "zh-hans"), ("ru", "en"), ("en", "en")],
+)
+def test_the_member_gets_their_language_or_the_first_message(language, expected):
+    messages = [message("en", 0), message("vi", 1), message("zh-hans", 2)]
+
+    assert campaign_message_for(messages=messages, language=language).language == expected
+
+
+def test_no_messages_no_message():
+    assert campaign_message_for(messages=[], language="en") is None
