@@ -17,3 +17,4 @@ class Stacking(models.TextChoices):
 class DiscountKind(models.TextChoices):
     VOLUME = "volume", _("Volume")
     TENURE = "tenure", _("Tenure")
+    OFFER = "offer", _("Offer")

@@ -195,18 +195,45 @@ def split_amounts(*, bill_amount: Decimal, percents: Sequence[Decimal], quantum:
     return amounts
 
 
+def with_offers(rates: DiscountRates, offers: Sequence[DiscountRate]) -> DiscountRates:
+    """``rates`` plus offer discounts (from campaigns) on top of the schedule's stacking, in
+    the given order; an offer is clipped so the total never passes 100%, and dropped when
+    nothing is left."""
+    if not offers:
+        return rates
+    kept = list(rates.rates)
+    remaining = HUNDRED - rates.total_percent
+    for offer in offers:
+        applied = min(offer.percent, remaining)
+        if applied <= 0:
+            continue
+        if applied < offer.percent:
+            offer = DiscountRate(offer.kind, applied, f"{offer.reason}, reduced to "
+                                 f"{percent_text(applied)}% so the discount stays within the bill")
+        kept.append(offer)
+        remaining -= applied
+    return DiscountRates(
+        rates=tuple(kept), total_percent=sum((r.percent for r in kept), ZERO), note=rates.note,
+        next_volume=rates.next_volume, next_tenure=rates.next_tenure,
+    )
+
+
 def quote_discount(
-    *, bill_amount: Decimal, rolling_spend: Decimal, tenure_years: int, schedule: ScheduleSpec | None
+    *, bill_amount: Decimal, rolling_spend: Decimal, tenure_years: int, schedule: ScheduleSpec | None,
+    offers: Sequence[DiscountRate] = (),
 ) -> DiscountQuote:
     """The discount on one bill. ``bill_amount`` must be ≥ 0 and exact in the currency's minor
-    unit (``ValueError`` otherwise). ``schedule=None`` quotes no discount."""
+    unit (``ValueError`` otherwise). ``schedule=None`` quotes no schedule discount; ``offers``
+    (accepted campaign offers) come on top (``with_offers``)."""
     quantum: Decimal = settings.OPERATOR_CURRENCY_QUANTUM
     if not bill_amount.is_finite() or bill_amount < 0:
         raise ValueError(f"bill amount {bill_amount} must be a finite amount ≥ 0")
     if bill_amount != bill_amount.quantize(quantum, rounding=ROUND_DOWN):
         raise ValueError(f"bill amount {bill_amount} has more decimals than the currency's {quantum}")
     bill_amount = bill_amount.quantize(quantum)
-    rates = discount_rates(rolling_spend=rolling_spend, tenure_years=tenure_years, schedule=schedule)
+    rates = with_offers(
+        discount_rates(rolling_spend=rolling_spend, tenure_years=tenure_years, schedule=schedule), offers
+    )
     amounts = split_amounts(bill_amount=bill_amount, percents=[r.percent for r in rates.rates],
                             quantum=quantum)
     lines = tuple(DiscountLine(r.kind, r.percent, amount, r.reason)

@@ -16,7 +16,8 @@ from club.members.phone import InvalidPhoneNumber, phone_to_e164
 from rewards.activity.selectors import member_rolling_spend, rolling_spend_by_member
 
 from .models import DiscountSchedule, TenureBand, VolumeBracket
-from .quote import discount_rates, quote_discount, schedule_for_customer_type
+from .offers import offer_discounts_by_member
+from .quote import discount_rates, quote_discount, schedule_for_customer_type, with_offers
 from .specs import (
     DiscountQuote,
     DiscountRate,
@@ -65,6 +66,7 @@ def discount_quote_for_member(*, member_id: int, bill_amount: Decimal, on: dt.da
         rolling_spend=member_rolling_spend(member_id=member.pk, on=on),
         tenure_years=member.tenure_years(on),
         schedule=discount_schedule_for_customer_type(customer_type=member.customer_type, on=on),
+        offers=offer_discounts_by_member(member_ids=[member.pk], on=on).get(member.pk, ()),
     )
 
 
@@ -99,7 +101,10 @@ def member_discounts(*, member_id: int, on: dt.date) -> MemberDiscounts:
     schedule = discount_schedule_for_customer_type(customer_type=member.customer_type, on=on)
     spend = member_rolling_spend(member_id=member.pk, on=on)
     tenure = member.tenure_years(on)
-    rates = discount_rates(rolling_spend=spend, tenure_years=tenure, schedule=schedule)
+    rates = with_offers(
+        discount_rates(rolling_spend=spend, tenure_years=tenure, schedule=schedule),
+        offer_discounts_by_member(member_ids=[member.pk], on=on).get(member.pk, ()),
+    )
     return MemberDiscounts(
         on=on, schedule_name=schedule.name if schedule else "", rates=rates.rates,
         total_percent=rates.total_percent, note=rates.note, rolling_spend=spend, tenure_years=tenure,
@@ -160,12 +165,14 @@ def member_by_reference(*, reference: str) -> Member | None:
 
 def discount_quotes_for_members(*, requests: Sequence[QuoteRequest], on: dt.date) -> list[QuoteResult]:
     """Quotes for many bills at once, in request order; an unknown member is an error line.
-    Five queries whatever the batch size (members, schedules, brackets, bands, spend)."""
+    Five queries whatever the batch size (members, schedules, brackets, bands, spend), plus one
+    per registered offer-discount source."""
     members = members_by_reference(references=[r.member for r in requests])
     if not members:
         return [QuoteResult(member=r.member, error="unknown member") for r in requests]
     schedules = live_schedule_specs(on=on)
     spend = rolling_spend_by_member(member_ids={m.pk for m in members.values()}, on=on)
+    offers = offer_discounts_by_member(member_ids={m.pk for m in members.values()}, on=on)
     results: list[QuoteResult] = []
     for request in requests:
         member = members.get(request.member.strip())
@@ -177,6 +184,7 @@ def discount_quotes_for_members(*, requests: Sequence[QuoteRequest], on: dt.date
             rolling_spend=spend.get(member.pk, Decimal(0)),
             tenure_years=member.tenure_years(on),
             schedule=schedule_for_customer_type(schedules=schedules, customer_type=member.customer_type),
+            offers=offers.get(member.pk, ()),
         )
         results.append(QuoteResult(member=request.member, quote=quote))
     return results
