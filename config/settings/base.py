@@ -30,7 +30,10 @@ INSTALLED_APPS = [
     "rewards.billing",
     "rewards",
     "campaigns.audiences",
+    "campaigns.contact",
+    "campaigns.sends",
     "campaigns",
+    "campaigns.offers",
     "partners",
     "cms",
     # Wagtail
