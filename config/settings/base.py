@@ -30,10 +30,8 @@ INSTALLED_APPS = [
     "rewards.billing",
     "rewards",
     "campaigns.audiences",
-    "campaigns.contact",
     "campaigns.sends",
     "campaigns",
-    "campaigns.offers",
     "partners",
     "cms",
     # Wagtail
