@@ -20,19 +20,18 @@ from ..models import (
     Fulfilment,
     NetworkOutbox,
     OutboxKind,
-    Reward,
     RewardKind,
     VoucherCode,
     VoucherState,
 )
 from .results import RedemptionErrorCode, Refused
-from .values import DeliveryAddress
+from .values import DeliveryAddress, RewardTerms
 
 
 @dataclass(frozen=True)
 class FulfilmentOrder:
     redemption_id: int
-    reward: Reward
+    reward: RewardTerms
     member_id: int
     msisdn: str
     account_number: str
@@ -62,7 +61,7 @@ def _code(order: FulfilmentOrder) -> str:
     """One available code, skipping codes other redemptions hold locked right now."""
     taken = list(
         VoucherCode.objects.select_for_update(skip_locked=True)
-        .filter(reward_id=order.reward.pk, state=VoucherState.AVAILABLE)
+        .filter(reward_id=order.reward.id, state=VoucherState.AVAILABLE)
         .order_by("id")
         .values_list("pk", "code")[:1]
     )

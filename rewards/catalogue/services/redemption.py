@@ -1,12 +1,13 @@
 """``redemption_create``: a member buys a reward with points, as one atomic unit.
 
 One transaction: lock the member's row (``FOR NO KEY UPDATE``: the member's redemptions queue
-one behind the other, which makes the idempotency re-check and the per-member limit exact),
-validate, insert the redemption (its idempotency key is unique), debit the ledger
-(``points_spend`` locks the points account and refuses to go below zero), take one unit of
-stock with ``UPDATE ... SET remaining = remaining - 1 WHERE remaining > 0``, then fulfil by
-kind (outbox row, voucher code with ``SKIP LOCKED``, or a fulfilment to ship). Any refusal
-rolls everything back. See docs/redemption.md.
+one behind the other, which makes the per-member limit exact) and read the reward with its
+stock and minimum tier in the same statement, validate, insert the redemption (its
+idempotency key is unique: a retry's insert fails and the retry is answered with the first
+redemption), debit the ledger (``points_spend`` locks the points account and refuses to go
+below zero), fulfil by kind (outbox row, voucher code with ``SKIP LOCKED``, or a fulfilment to
+ship), then take one unit of stock with ``UPDATE ... SET remaining = remaining - 1 WHERE
+remaining > 0``. Any refusal rolls everything back. See docs/redemption.md.
 """
 
 from __future__ import annotations
@@ -14,19 +15,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from club.members.models import Member
 from rewards.ledger.models import SourceType
 from rewards.ledger.services import InsufficientPoints, points_spend
 
-from ..models import SHIPPED_KINDS, Redemption, RedemptionState, Reward, RewardStock
+from ..models import SHIPPED_KINDS, LimitPeriod, Redemption, RedemptionState, Reward, RewardStock
 from .fulfilment import FULFIL_BY_KIND, FulfilmentOrder
 from .results import RedemptionErrorCode, RedemptionReceipt, RedemptionResult, Refused
 from .tiers import member_tier_rank
-from .values import DeliveryAddress, idempotency_key_problem, limit_period_start, request_fingerprint
+from .values import (
+    DeliveryAddress,
+    RewardTerms,
+    idempotency_key_problem,
+    limit_period_start,
+    request_fingerprint,
+)
 
 Code = RedemptionErrorCode
 
@@ -52,24 +58,24 @@ def redemption_create(
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            member = list(
-                Member.objects.select_for_update(no_key=True)
-                .filter(pk=member_id)
-                .values_list("msisdn", "account_number")
-            )
-            if not member:
+            locked = _member_lock_with_reward(member_id=member_id, reward_id=reward_id)
+            if locked is None:
                 raise Refused(Code.NOT_AVAILABLE, "There is no such member.")
-            # A retry of this member's own request waits for the lock above, then finds it here.
-            replay = _replay(idempotency_key, fingerprint)
-            if replay is not None:
-                return replay
-            reward = Reward.objects.select_related("stock", "minimum_tier").filter(pk=reward_id).first()
-            _check_eligibility(reward=reward, member_id=member_id, address=address, now=now)
+            msisdn, account_number, reward = locked
+            try:
+                _check_eligibility(reward=reward, member_id=member_id, address=address, now=now)
+            except Refused:
+                # A retry of a redemption that has become impossible since (its own unit was
+                # the last one...) still gets its first answer.
+                replay = _replay(idempotency_key, fingerprint)
+                if replay is not None:
+                    return replay
+                raise
             receipt = _redeem(
                 reward=reward,
                 member_id=member_id,
-                msisdn=member[0][0],
-                account_number=member[0][1],
+                msisdn=msisdn,
+                account_number=account_number,
                 key=idempotency_key,
                 fingerprint=fingerprint,
                 address=address,
@@ -78,8 +84,9 @@ def redemption_create(
     except Refused as refusal:
         return RedemptionResult(error=refusal.code, message=refusal.message)
     except IntegrityError:
-        # Another request with this key (not the same member's: those queue on the member
-        # lock) committed first; answer with its redemption, or refuse a different body.
+        # The key is taken: by a retry of this request (this member's wait for the lock above,
+        # so the first has committed) or by another request; answer with its redemption, or
+        # refuse a different body.
         replay = _replay(idempotency_key, fingerprint)
         if replay is None:
             raise
@@ -120,8 +127,69 @@ def stock_of(reward: Reward) -> RewardStock | None:
         return None
 
 
+# The reward's columns a redemption reads, in ``RewardTerms`` order (``values_list`` names).
+_TERMS_FIELDS = (
+    "id",
+    "name",
+    "kind",
+    "live",
+    "points_cost",
+    "credit_amount",
+    "data_mb",
+    "voice_minutes",
+    "limit_count",
+    "limit_period",
+    "minimum_tier__rank",
+    "valid_from",
+    "valid_until",
+    "cancellation_window_hours",
+    "stock__remaining",
+)
+
+
+def _member_lock_with_reward(*, member_id: int, reward_id: int) -> tuple[str, str, RewardTerms | None] | None:
+    """Lock the member's row; answer its MSISDN and account number and the reward's terms (None:
+    no such reward), or None when there is no such member. One statement on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        member = (
+            Member.objects.select_for_update(no_key=True)
+            .filter(pk=member_id)
+            .values_list("msisdn", "account_number")
+            .first()
+        )
+        if member is None:
+            return None
+        terms = Reward.objects.filter(pk=reward_id).values_list(*_TERMS_FIELDS).first()
+        return member[0], member[1], RewardTerms(*terms) if terms else None
+    with connection.cursor() as cursor:
+        cursor.execute(_MEMBER_LOCK_WITH_REWARD_SQL, [reward_id, member_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return row[0], row[1], RewardTerms(*row[2:]) if row[2] is not None else None
+
+
+def _terms_column(field: str) -> str:
+    if field == "minimum_tier__rank":
+        return "tier.rank"
+    if field == "stock__remaining":
+        return "stock.remaining"
+    return f"reward.{Reward._meta.get_field(field).column}"
+
+
+_MEMBER_LOCK_WITH_REWARD_SQL = (
+    f"SELECT member.msisdn, member.account_number, {', '.join(map(_terms_column, _TERMS_FIELDS))} "
+    f"FROM {Member._meta.db_table} AS member "
+    f"LEFT JOIN {Reward._meta.db_table} AS reward ON reward.id = %s "
+    f"LEFT JOIN {Reward._meta.get_field('minimum_tier').related_model._meta.db_table} AS tier "
+    "ON tier.id = reward.minimum_tier_id "
+    f"LEFT JOIN {RewardStock._meta.db_table} AS stock ON stock.reward_id = reward.id "
+    "WHERE member.id = %s FOR NO KEY UPDATE OF member"
+)
+
+
 def _check_eligibility(
-    *, reward: Reward | None, member_id: int, address: DeliveryAddress | None, now: dt.datetime
+    *, reward: RewardTerms | None, member_id: int, address: DeliveryAddress | None, now: dt.datetime
 ) -> None:
     if reward is None or not reward.live:
         raise Refused(Code.NOT_AVAILABLE, "This reward is not available.")
@@ -129,19 +197,18 @@ def _check_eligibility(
         raise Refused(Code.NOT_AVAILABLE, "This reward is not available yet.")
     if reward.valid_until and now >= reward.valid_until:
         raise Refused(Code.NOT_AVAILABLE, "This reward is no longer available.")
-    stock = stock_of(reward)
-    if stock is not None and stock.remaining <= 0:  # a fast refusal; the UPDATE below decides
+    if reward.stock is not None and reward.stock <= 0:  # a fast refusal; the UPDATE below decides
         raise Refused(Code.OUT_OF_STOCK, "This reward is out of stock.")
     if reward.kind in SHIPPED_KINDS and address is None:
         raise Refused(Code.ADDRESS_REQUIRED, "This reward is shipped: give a delivery address.")
-    if reward.minimum_tier_id is not None:
-        if member_tier_rank(member_id=member_id) < reward.minimum_tier.rank:
+    if reward.minimum_tier_rank is not None:
+        if member_tier_rank(member_id=member_id) < reward.minimum_tier_rank:
             raise Refused(Code.TIER_REQUIRED, "This reward is for members of a higher tier.")
     if reward.limit_count is not None:
         used = (
             Redemption.objects.filter(
                 member_id=member_id,
-                reward_id=reward.pk,
+                reward_id=reward.id,
                 created_at__gte=limit_period_start(period=reward.limit_period, now=now),
             )
             .exclude(state=RedemptionState.CANCELLED)
@@ -150,13 +217,14 @@ def _check_eligibility(
         if used >= reward.limit_count:
             raise Refused(
                 Code.LIMIT_REACHED,
-                f"You have redeemed this reward {used} times {reward.get_limit_period_display()}, the limit.",
+                f"You have redeemed this reward {used} times {LimitPeriod(reward.limit_period).label}, "
+                "the limit.",
             )
 
 
 def _redeem(
     *,
-    reward: Reward,
+    reward: RewardTerms,
     member_id: int,
     msisdn: str,
     account_number: str,
@@ -169,7 +237,7 @@ def _redeem(
     kept_address = address if reward.kind in SHIPPED_KINDS else None
     redemption = Redemption.objects.create(
         member_id=member_id,
-        reward_id=reward.pk,
+        reward_id=reward.id,
         points=reward.points_cost,
         idempotency_key=key,
         request_fingerprint=fingerprint,
@@ -203,10 +271,15 @@ def _redeem(
         redemption.voucher_code = code
     # Last, so the hot stock row stays locked for the shortest time (until the commit that
     # follows). No row: unlimited.
-    if stock_of(reward) is not None:
-        taken = RewardStock.objects.filter(reward_id=reward.pk, remaining__gt=0).update(
-            remaining=F("remaining") - 1
-        )
-        if not taken:
-            raise Refused(Code.OUT_OF_STOCK, "This reward is out of stock.")
+    if reward.stock is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(_TAKE_ONE_SQL, [reward.id])
+            if cursor.rowcount != 1:
+                raise Refused(Code.OUT_OF_STOCK, "This reward is out of stock.")
     return receipt_of(redemption)
+
+
+_TAKE_ONE_SQL = (
+    f"UPDATE {RewardStock._meta.db_table} SET remaining = remaining - 1 "
+    "WHERE reward_id = %s AND remaining > 0"
+)

@@ -77,6 +77,28 @@ def limit_period_start(*, period: str, now: dt.datetime) -> dt.datetime:
 
 
 @dataclass(frozen=True)
+class RewardTerms:
+    """What a redemption needs to know of a reward, read with its stock and minimum tier in
+    the statement that locks the member."""
+
+    id: int
+    name: str
+    kind: str
+    live: bool
+    points_cost: int
+    credit_amount: Decimal | None
+    data_mb: int | None
+    voice_minutes: int | None
+    limit_count: int | None
+    limit_period: str
+    minimum_tier_rank: int | None  # None: open to every tier
+    valid_from: dt.datetime | None
+    valid_until: dt.datetime | None
+    cancellation_window_hours: int
+    stock: int | None  # units left; None: unlimited
+
+
+@dataclass(frozen=True)
 class DeliveryAddress:
     recipient: str
     phone: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from wagtail.log_actions import log
@@ -185,23 +185,115 @@ def _debit_oldest_first(
     the block, so the caller's transaction stays usable (it may answer "not enough points")."""
     if points <= 0:
         raise ValueError(f"a debit takes a positive number of points, not {points}")
+    debit = _debit_postgresql if connection.vendor == "postgresql" else _debit_portable
     with transaction.atomic(savepoint=False):
-        locked = PointsAccount.objects.select_for_update().filter(member_id=member_id).exists()
-        existing = LedgerEntry.objects.filter(idempotency_key=idempotency_key).first()
-        if existing:
-            return existing
-        lots = _spendable_lots(member_id) if locked else []
-        try:
-            takes = _plan_takes(lots, points, allow_short=False)
-        except InsufficientPoints as refused:
-            refusal = refused
+        entry, spendable = debit(
+            member_id=member_id, points=points, kind=kind, reason=reason[:255], source_type=source_type,
+            source_ref=source_ref, idempotency_key=idempotency_key, staff_user=staff_user,
+        )
+    if entry is None:
+        raise InsufficientPoints(wanted=points, spendable=spendable)
+    return entry
+
+
+def _debit_portable(
+    *, member_id: int, points: int, kind: str, reason: str, source_type: str, source_ref: str,
+    idempotency_key: str, staff_user,
+) -> tuple[LedgerEntry | None, int]:
+    """``(the new entry, points)``, ``(the entry that already had this key, points)``, or
+    ``(None, the points the member could spend)``: refused."""
+    locked = PointsAccount.objects.select_for_update().filter(member_id=member_id).exists()
+    existing = LedgerEntry.objects.filter(idempotency_key=idempotency_key).first()
+    if existing:
+        return existing, points
+    lots = _spendable_lots(member_id) if locked else []
+    try:
+        takes = _plan_takes(lots, points, allow_short=False)
+    except InsufficientPoints as refused:
+        return None, refused.spendable
+    entry = _write_debit(
+        member_id=member_id, takes=takes, kind=kind, reason=reason, source_type=source_type,
+        source_ref=source_ref, idempotency_key=idempotency_key, staff_user=staff_user,
+        final_status=LotStatus.SPENT,
+    )
+    return entry, points
+
+
+# After the account lock (its own statement, so this one's snapshot sees every earlier holder's
+# commit): the member's spendable lots locked oldest first, what to take from each, and, only
+# when they cover the debit and the key is new, the entry, the lots, the movements and the
+# balance, all in one statement. Answers the new entry's id (NULL: refused or key used) and
+# the points the lots could cover (at most the debit).
+_LOT, _ENTRY, _MOVEMENT, _ACCOUNT = (
+    m._meta.db_table for m in (PointLot, LedgerEntry, LotMovement, PointsAccount)
+)
+_DEBIT_SQL = f"""
+WITH locked AS (
+    SELECT id, remaining, earned_at FROM {_LOT}
+    WHERE member_id = %(member)s AND status = %(active)s AND remaining > 0
+      AND (expires_at IS NULL OR expires_at > %(now)s)
+    ORDER BY earned_at, id
+    FOR UPDATE
+), running AS (
+    SELECT id, remaining, (sum(remaining) OVER (ORDER BY earned_at, id))::bigint - remaining AS before
+    FROM locked
+), takes AS (
+    SELECT id, remaining, LEAST(remaining, %(points)s - before) AS take
+    FROM running WHERE before < %(points)s
+), entry AS (
+    INSERT INTO {_ENTRY} (member_id, kind, points, reason, source_type, source_ref, staff_user_id,
+                         idempotency_key, created_at)
+    SELECT %(member)s, %(kind)s, %(debit)s, %(reason)s, %(source_type)s, %(source_ref)s,
+           %(staff_user)s::bigint, %(key)s, %(now)s
+    WHERE (SELECT coalesce(sum(take), 0) FROM takes) = %(points)s
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id
+), lots AS (
+    UPDATE {_LOT} AS lot
+    SET remaining = lot.remaining - takes.take,
+        status = CASE WHEN takes.take = takes.remaining THEN %(spent)s ELSE lot.status END
+    FROM takes, entry WHERE lot.id = takes.id
+    RETURNING 1
+), movements AS (
+    INSERT INTO {_MOVEMENT} (entry_id, lot_id, points)
+    SELECT entry.id, takes.id, -takes.take FROM takes, entry
+    RETURNING 1
+), balance AS (
+    UPDATE {_ACCOUNT} SET available = available - %(points)s, updated_at = %(now)s
+    WHERE member_id = %(member)s AND EXISTS (SELECT 1 FROM entry)
+    RETURNING 1
+)
+SELECT (SELECT id FROM entry), (SELECT coalesce(sum(take), 0)::bigint FROM takes)
+"""
+
+
+def _debit_postgresql(
+    *, member_id: int, points: int, kind: str, reason: str, source_type: str, source_ref: str,
+    idempotency_key: str, staff_user,
+) -> tuple[LedgerEntry | None, int]:
+    """``_debit_portable`` in two statements: the account lock, then ``_DEBIT_SQL``."""
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {_ACCOUNT} WHERE member_id = %s FOR UPDATE", [member_id])
+        if cursor.fetchone() is None:  # no account yet: nothing to spend
+            entry_id, spendable = None, 0
         else:
-            return _write_debit(
-                member_id=member_id, takes=takes, kind=kind, reason=reason, source_type=source_type,
-                source_ref=source_ref, idempotency_key=idempotency_key, staff_user=staff_user,
-                final_status=LotStatus.SPENT,
-            )
-    raise refusal
+            cursor.execute(_DEBIT_SQL, {
+                "member": member_id, "points": points, "debit": -points, "kind": str(kind), "reason": reason,
+                "source_type": str(source_type), "source_ref": source_ref, "key": idempotency_key, "now": now,
+                "staff_user": staff_user.pk if staff_user is not None else None,
+                "active": LotStatus.ACTIVE.value, "spent": LotStatus.SPENT.value,
+            })
+            entry_id, spendable = cursor.fetchone()
+    if entry_id is None:  # refused, or the key was used: then that entry is the answer
+        return LedgerEntry.objects.filter(idempotency_key=idempotency_key).first(), spendable
+    entry = LedgerEntry(
+        id=entry_id, member_id=member_id, kind=kind, points=-points, reason=reason, source_type=source_type,
+        source_ref=source_ref, staff_user=staff_user, idempotency_key=idempotency_key, created_at=now,
+    )
+    entry._state.adding, entry._state.db = False, connection.alias
+    entry.created_now = True
+    return entry, points
 
 
 def _spendable_lots(member_id: int, *, exclude: Iterable[int] = ()) -> list[PointLot]:
