@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "rewards.billing",
     "rewards",
     "campaigns.audiences",
+    "campaigns.contact",
     "campaigns.sends",
     "campaigns",
     "partners",

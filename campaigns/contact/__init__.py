@@ -1,0 +1,1 @@
+"""Every contact with a member (deliveries, impressions) and the caps that limit them."""
