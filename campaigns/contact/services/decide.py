@@ -176,7 +176,7 @@ def decision_sql(
     running = "sum(cost) FILTER (WHERE reason IS NULL) OVER (ORDER BY member_id ROWS UNBOUNDED PRECEDING)"
     sql = (
         f"{cand}, decided AS ({decided}) SELECT member_id, CASE WHEN reason IS NULL AND {running} > "
-        f"{budget_p(d.budget_left)} THEN '{R.BUDGET}' ELSE reason END AS reason, send_after, cost"
-        " FROM decided"
+        f"{vendor.number(budget_p(d.budget_left))} THEN '{R.BUDGET}' ELSE reason END AS reason,"
+        " send_after, cost FROM decided"
     )
     return sql, [*params, *budget_p.values]

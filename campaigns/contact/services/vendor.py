@@ -25,12 +25,17 @@ def ts(value: dt.datetime) -> object:
     return value if is_postgres() else connection.ops.adapt_datetimefield_value(value)
 
 
+def number(param: str) -> str:
+    """A decimal parameter compared in SQL (SQLite would compare the text it is sent as)."""
+    return param if is_postgres() else f"CAST({param} AS REAL)"
+
+
 def holdout_sql(seed_param: str, member_column: str) -> str:
     """SQL for the member's holdout bucket (0..9999), see ``rules.holdout_bucket``."""
     if is_postgres():
         return (
-            f"((('x' || substr(md5({seed_param} || ':' || {member_column}::text), 1, 8))::bit(32)::bigint)"
-            f" % {rules.HOLDOUT_BUCKETS})"
+            f"mod(('x' || substr(md5({seed_param} || ':' || {member_column}::text), 1, 8))::bit(32)::bigint,"
+            f" {rules.HOLDOUT_BUCKETS})"
         )
     return f"contact_holdout_bucket({seed_param}, {member_column})"
 
