@@ -210,7 +210,7 @@ class Campaign(
         return "campaigns/preview.html"
 
     def get_preview_context(self, request, mode_name):
-        from campaigns.offers import offer_summary
+        from campaigns.offers.texts import offer_summary
         from campaigns.selectors import campaign_message_for
 
         channel, _sep, language = (mode_name or self.default_preview_mode).partition(":")

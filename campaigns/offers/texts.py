@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from .models import Campaign, OfferKind
+from campaigns.models import Campaign, OfferKind
 
 
 def offer_summary(campaign: Campaign) -> str:

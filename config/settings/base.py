@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "campaigns.contact",
     "campaigns.sends",
     "campaigns",
+    "campaigns.offers",
     "partners",
     "cms",
     # Wagtail

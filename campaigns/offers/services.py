@@ -1,0 +1,109 @@
+"""Taking an offer: once per delivery occurrence, whatever the number of clicks or retries.
+
+``offer_accept`` records the acceptance and gives what the offer gives in one transaction:
+bonus points through the ledger (idempotency key per campaign, member and occurrence), a
+discount on bills while the offer is valid (read by the discounts app's quotes), the
+featured reward redeemed at its points price (the catalogue's own idempotent redemption), or
+nothing more for a message or a page (the acceptance is the click).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.models import Campaign, OfferKind
+from rewards.catalogue.services import redemption_create
+from rewards.ledger.models import SourceType
+from rewards.ledger.services import points_grant
+
+from .models import OfferAcceptance
+from .received import offer_received_at
+
+
+@dataclass(frozen=True)
+class OfferResult:
+    acceptance: OfferAcceptance | None = None
+    error: str = ""
+    message: str = ""
+    replayed: bool = False
+
+    @property
+    def is_success(self) -> bool:
+        return self.acceptance is not None
+
+
+class _Refused(Exception):
+    def __init__(self, error: str, message: str):
+        super().__init__(message)
+        self.error, self.message = error, message
+
+
+def offer_key(*, campaign_id: int, member_id: int, occurrence: str) -> str:
+    return f"offer:{campaign_id}:{member_id}:{occurrence}"
+
+
+def offer_accept(
+    *, member_id: int, campaign_id: int, occurrence: str, at: dt.datetime | None = None
+) -> OfferResult:
+    at = at or timezone.now()
+    existing = _accepted(campaign_id, member_id, occurrence)
+    if existing is not None:
+        return OfferResult(acceptance=existing, replayed=True)
+    try:
+        with transaction.atomic():
+            campaign = Campaign.objects.select_related("reward").get(pk=campaign_id)
+            received = offer_received_at(campaign_id=campaign_id, member_id=member_id, occurrence=occurrence)
+            if received is None:
+                raise _Refused("not_offered", _("This offer was not made to you."))
+            if at > received + dt.timedelta(days=campaign.offer_valid_days):
+                raise _Refused("expired", _("This offer has expired."))
+            given = _give(campaign, member_id=member_id, occurrence=occurrence, at=at)
+            acceptance = OfferAcceptance.objects.create(
+                campaign=campaign, member_id=member_id, occurrence=occurrence, accepted_at=at,
+                offer_kind=campaign.offer_kind, **given,
+            )
+    except _Refused as refusal:
+        return OfferResult(error=refusal.error, message=refusal.message)
+    except Campaign.DoesNotExist:
+        return OfferResult(error="not_offered", message=_("This offer was not made to you."))
+    except IntegrityError:
+        existing = _accepted(campaign_id, member_id, occurrence)  # a concurrent click won
+        if existing is None:
+            raise
+        return OfferResult(acceptance=existing, replayed=True)
+    return OfferResult(acceptance=acceptance)
+
+
+def _accepted(campaign_id: int, member_id: int, occurrence: str) -> OfferAcceptance | None:
+    return OfferAcceptance.objects.filter(
+        campaign_id=campaign_id, member_id=member_id, occurrence=occurrence
+    ).first()
+
+
+def _give(campaign: Campaign, *, member_id: int, occurrence: str, at: dt.datetime) -> dict:
+    """Give what the offer gives; returns the acceptance's fields that record it. A refusal
+    (say, too few points for the reward) raises, and the transaction writes nothing."""
+    key = offer_key(campaign_id=campaign.pk, member_id=member_id, occurrence=occurrence)
+    if campaign.offer_kind == OfferKind.BONUS_POINTS:
+        points_grant(
+            member_id=member_id, points=campaign.bonus_points,
+            reason=_("Bonus: %(campaign)s") % {"campaign": campaign.name}, source_type=SourceType.CAMPAIGN,
+            source_ref=str(campaign.pk), idempotency_key=key, earned_at=at,
+        )
+        return {"points": campaign.bonus_points}
+    if campaign.offer_kind == OfferKind.DISCOUNT:
+        return {"discount_percent": campaign.discount_percent,
+                "valid_until": timezone.localdate(at) + dt.timedelta(days=campaign.offer_valid_days)}
+    if campaign.offer_kind == OfferKind.REWARD:
+        result = redemption_create(
+            member_id=member_id, reward_id=campaign.reward_id, idempotency_key=key, now=at
+        )
+        if not result.is_success:
+            raise _Refused(str(result.error), result.message)
+        return {"redemption_id": result.receipt.redemption_id}
+    return {}
