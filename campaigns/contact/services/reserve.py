@@ -25,7 +25,7 @@ from club.members.models import Member
 
 from .. import rules
 from ..models import ContactPolicy, Delivery, Suppression, SuppressionReason
-from . import budget, vendor
+from . import budget, gate, vendor
 from .decide import Decision, decision_sql
 from .locks import contact_states_lock
 
@@ -71,6 +71,14 @@ def contacts_reserve(
     for members under every cap and Suppression rows with the first failing reason for the
     rest, set-based (INSERT ... SELECT with the cap predicates in SQL), idempotent (ON CONFLICT
     DO NOTHING), holdout members recorded as held out. Returns outcomes by campaign id."""
+    return reserve_chunk(slices=slices, id_from=id_from, id_to=id_to, at=at)
+
+
+def reserve_chunk(
+    *, slices: Sequence[RunSlice], id_from: int, id_to: int, at: dt.datetime, refresh_gate: bool = True
+) -> dict[int, SliceOutcome]:
+    """``contacts_reserve``; ``refresh_gate=False`` leaves the Redis gate alone (the caller
+    settles it itself)."""
     if len({s.campaign.pk for s in slices}) != len(slices):
         raise ValueError("contacts_reserve: one slice per campaign")
     ordered = sorted(slices, key=lambda s: (-s.campaign.priority, s.campaign.pk))
@@ -87,10 +95,16 @@ def contacts_reserve(
             any_audience |= q
         contact_states_lock(Member.objects.filter(any_audience))
         unknown = vendor.unknown_zones(_zones_in_range(id_from, id_to))
+        contacted: set[int] = set()
         for run_slice in ordered:
-            outcomes[run_slice.campaign.pk] = _reserve_slice(
+            outcome, members = _reserve_slice(
                 run_slice, audiences[run_slice.campaign.pk], at=at, policy=policy, unknown_zones=unknown
             )
+            outcomes[run_slice.campaign.pk] = outcome
+            contacted |= members
+        if refresh_gate and contacted:
+            # The gate has not seen these deliveries: its sets reload from PostgreSQL.
+            transaction.on_commit(lambda: gate.gate_invalidate(member_ids=contacted))
     return outcomes
 
 
@@ -131,7 +145,9 @@ def _decision(run_slice: RunSlice, channel: str, *, at, policy: ContactPolicy, b
     )
 
 
-def _reserve_slice(run_slice: RunSlice, audience: Q, *, at, policy, unknown_zones) -> SliceOutcome:
+def _reserve_slice(
+    run_slice: RunSlice, audience: Q, *, at, policy, unknown_zones
+) -> tuple[SliceOutcome, set[int]]:
     campaign = run_slice.campaign
     channels = [c for c in CHANNEL_ORDER if c in campaign.channels]
     # member -> (delivered?, reasons in channel order)
@@ -164,10 +180,11 @@ def _reserve_slice(run_slice: RunSlice, audience: Q, *, at, policy, unknown_zone
             held_out += 1
         else:
             suppressed[member_reasons[0]] += 1
-    return SliceOutcome(
+    outcome = SliceOutcome(
         delivered=len(delivered), held_out=held_out, suppressed=dict(suppressed),
         delivery_ids=tuple(delivery_ids),
     )
+    return outcome, delivered
 
 
 DELIVERY_COLUMNS = (

@@ -1,0 +1,121 @@
+"""Reads of contact: a member's recent contacts, inbox, and why a campaign did (not) reach them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from campaigns.selectors import campaign_message_for
+
+from .models import Delivery, DeliveryStatus, Suppression
+
+PUSHED = ("email", "sms")
+
+
+def member_contacts_since(*, member_id: int, since: dt.datetime) -> int:
+    """Emails and SMS that count toward caps, plus portal offers seen, after ``since`` (later
+    ones too): what the fatigue cap and the member's weekly limit count."""
+    return (
+        Delivery.objects.filter(member_id=member_id, counts_toward_caps=True)
+        .exclude(status=DeliveryStatus.FAILED)
+        .filter(Q(channel__in=PUSHED, reserved_at__gt=since) | Q(viewed_at__gt=since))
+        .count()
+    )
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    delivery_id: int
+    campaign_id: int
+    title: str
+    body: str
+    received_at: dt.datetime
+    valid_until: dt.datetime
+    seen: bool
+
+
+def member_inbox(*, member_id: int, language: str, now: dt.datetime | None = None) -> list[InboxItem]:
+    """The member's portal offers still valid (within the campaign's ``offer_valid_days``, the
+    campaign live and not expired), highest priority first, newest first. Showing them is
+    ``impressions_record``'s business (the fatigue cap may hold some back)."""
+    now = now or timezone.now()
+    rows = (
+        Delivery.objects.filter(
+            member_id=member_id, channel="portal", status__in=[DeliveryStatus.SENT, DeliveryStatus.VIEWED],
+            campaign__live=True,
+        )
+        .filter(Q(campaign__expire_at__isnull=True) | Q(campaign__expire_at__gt=now))
+        .select_related("campaign").prefetch_related("campaign__messages")
+        .order_by("-campaign__priority", "-reserved_at", "-id")
+    )
+    items = []
+    for delivery in rows:
+        campaign = delivery.campaign
+        valid_until = delivery.reserved_at + dt.timedelta(days=campaign.offer_valid_days)
+        if valid_until <= now:
+            continue
+        message = campaign_message_for(messages=list(campaign.messages.all()), language=language)
+        items.append(InboxItem(
+            delivery_id=delivery.pk, campaign_id=campaign.pk,
+            title=message.title if message else campaign.name,
+            body=message.body if message else "", received_at=delivery.reserved_at, valid_until=valid_until,
+            seen=delivery.viewed_at is not None,
+        ))
+    return items
+
+
+@dataclass(frozen=True)
+class ContactRecord:
+    """One line of "why did member X (not) get campaign Y?"."""
+
+    campaign_id: int | None
+    campaign_name: str
+    occurrence: str
+    channel: str
+    at: dt.datetime
+    delivered: bool
+    status: str  # a delivery's status, or the suppression's reason
+    label: str  # human-readable status or reason
+    detail: str
+
+
+def member_contact_history(
+    *, member_id: int, campaign_id: int | None = None, limit: int = 500
+) -> list[ContactRecord]:
+    """Every delivery and suppression of the member (of one campaign if given), newest first."""
+    deliveries = Delivery.objects.filter(member_id=member_id).select_related("campaign")
+    suppressions = Suppression.objects.filter(member_id=member_id).select_related("campaign")
+    if campaign_id is not None:
+        deliveries = deliveries.filter(campaign_id=campaign_id)
+        suppressions = suppressions.filter(campaign_id=campaign_id)
+    records = [
+        ContactRecord(
+            campaign_id=d.campaign_id, campaign_name=str(d.campaign) if d.campaign else d.topic,
+            occurrence=d.occurrence, channel=d.channel, at=d.reserved_at, delivered=d.status != "failed",
+            status=d.status, label=str(d.get_status_display()), detail=_delivery_detail(d),
+        )
+        for d in deliveries.order_by("-reserved_at")[:limit]
+    ] + [
+        ContactRecord(
+            campaign_id=s.campaign_id, campaign_name=str(s.campaign) if s.campaign else s.topic,
+            occurrence=s.occurrence, channel=s.channel, at=s.at, delivered=False, status=s.reason,
+            label=str(s.get_reason_display()), detail=s.detail,
+        )
+        for s in suppressions.order_by("-at")[:limit]
+    ]
+    records.sort(key=lambda r: (r.at, r.delivered), reverse=True)
+    return records[:limit]
+
+
+def _delivery_detail(delivery: Delivery) -> str:
+    parts = []
+    if delivery.send_after:
+        parts.append(f"quiet hours: sent after {timezone.localtime(delivery.send_after):%Y-%m-%d %H:%M}")
+    if delivery.viewed_at:
+        parts.append(f"seen {timezone.localtime(delivery.viewed_at):%Y-%m-%d %H:%M}")
+    if delivery.error:
+        parts.append(delivery.error)
+    return "; ".join(parts)

@@ -1,0 +1,177 @@
+"""``deliveries_send``: hand reserved deliveries to their channel, after commit, by id.
+
+A delivery is claimed first (``reserved`` → ``sending``, skipping rows another worker holds),
+so two workers given the same ids send it once. Portal offers need no sending: they are in the
+member's inbox (``sent``) and count as a contact when the member sees one
+(``impressions_record``). A failure marks the row ``failed`` with the error; a failed row counts
+toward no cap and gives its cost back to the budget, so its slot is free again. Deliveries in
+the member's quiet hours (``send_after`` later than now) wait for ``deliveries_send_due``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Q
+
+from campaigns.models import CampaignMessage
+from campaigns.selectors import campaign_message_for
+from club.members.sms import sms_send
+
+from ..models import Delivery, DeliveryStatus
+from . import budget, gate
+
+logger = logging.getLogger(__name__)
+
+# A claim older than this is a worker that died mid-send: the due sender takes the row again.
+CLAIM_TIMEOUT = dt.timedelta(minutes=15)
+DUE_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class SendReport:
+    sent: int
+    failed: int
+    skipped: int  # not reserved any more, in quiet hours, or held by another worker
+
+
+class _Batch:
+    """The claimed deliveries with their members and messages, and what became of each."""
+
+    def __init__(self, deliveries: list[Delivery]):
+        self.deliveries = deliveries
+        self.sent: list[int] = []
+        self.failed: list[tuple[Delivery, str]] = []
+        campaign_ids = {d.campaign_id for d in deliveries if d.campaign_id}
+        self.messages: dict[int, list[CampaignMessage]] = defaultdict(list)
+        for message in CampaignMessage.objects.filter(campaign_id__in=campaign_ids):
+            self.messages[message.campaign_id].append(message)
+        self._email = None
+
+    def message(self, delivery: Delivery) -> CampaignMessage:
+        found = campaign_message_for(messages=self.messages.get(delivery.campaign_id, []),
+                                     language=delivery.member.language)
+        if found is None:
+            raise ValueError("the campaign has no message")
+        return found
+
+    def email_connection(self):
+        if self._email is None:
+            self._email = get_connection(fail_silently=False)
+            self._email.open()
+        return self._email
+
+    def close(self) -> None:
+        if self._email is not None:
+            self._email.close()
+
+
+def _send_portal(batch: _Batch, delivery: Delivery) -> None:
+    """Nothing to send: the offer is in the member's inbox."""
+
+
+def _send_email(batch: _Batch, delivery: Delivery) -> None:
+    user = delivery.member.user
+    if user is None or not user.email:
+        raise ValueError("the member has no email address")
+    message = batch.message(delivery)
+    EmailMessage(
+        subject=message.title, body=message.body, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email],
+        connection=batch.email_connection(),
+    ).send()
+
+
+def _send_sms(batch: _Batch, delivery: Delivery) -> None:
+    message = batch.message(delivery)
+    sms_send(to=delivery.member.msisdn, body=message.sms_text or message.title)
+
+
+CHANNEL_SENDERS: dict[str, Callable[[_Batch, Delivery], None]] = {
+    "portal": _send_portal,
+    "email": _send_email,
+    "sms": _send_sms,
+}
+
+
+def _claim(ids: Iterable[int], now: dt.datetime) -> list[int]:
+    due = Q(send_after__isnull=True) | Q(send_after__lte=now)
+    claimable = Q(status=DeliveryStatus.RESERVED) | Q(
+        status=DeliveryStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
+    )
+    with transaction.atomic():
+        claimed = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(claimable, due, id__in=list(ids)).order_by("id").values_list("id", flat=True)
+        )
+        Delivery.objects.filter(id__in=claimed).update(status=DeliveryStatus.SENDING, claimed_at=now)
+    return claimed
+
+
+def deliveries_send(*, delivery_ids: Iterable[int], now: dt.datetime | None = None) -> SendReport:
+    """Send the given deliveries that are due; call after the reserving transaction commits."""
+    ids = list(dict.fromkeys(delivery_ids))
+    now = now or dt.datetime.now(dt.UTC)
+    claimed = _claim(ids, now)
+    if not claimed:
+        return SendReport(sent=0, failed=0, skipped=len(ids))
+    rows = Delivery.objects.filter(id__in=claimed).select_related("member__user").order_by("id")
+    batch = _Batch(list(rows))
+    try:
+        for delivery in batch.deliveries:
+            try:
+                CHANNEL_SENDERS[delivery.channel](batch, delivery)
+            except Exception as exc:  # any failure of a channel is recorded on the delivery
+                logger.warning("delivery %s (%s) failed: %s", delivery.pk, delivery.channel, exc)
+                batch.failed.append((delivery, f"{type(exc).__name__}: {exc}"[:1000]))
+            else:
+                batch.sent.append(delivery.pk)
+    finally:
+        batch.close()
+    Delivery.objects.filter(id__in=batch.sent, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.SENT, sent_at=now
+    )
+    deliveries_fail(failures=[(d.pk, error) for d, error in batch.failed], now=now)
+    return SendReport(sent=len(batch.sent), failed=len(batch.failed), skipped=len(ids) - len(claimed))
+
+
+def deliveries_fail(*, failures: list[tuple[int, str]], now: dt.datetime | None = None) -> int:
+    """Mark deliveries failed (only those not already failed): they stop counting toward any
+    cap, their cost goes back to the campaign's budget and the Redis gate forgets them."""
+    if not failures:
+        return 0
+    now = now or dt.datetime.now(dt.UTC)
+    errors = dict(failures)
+    with transaction.atomic():
+        rows = list(
+            Delivery.objects.select_for_update().filter(id__in=list(errors))
+            .exclude(status=DeliveryStatus.FAILED).order_by("id")
+        )
+        refunds: dict[int, Decimal] = defaultdict(Decimal)
+        for delivery in rows:
+            delivery.status, delivery.failed_at = DeliveryStatus.FAILED, now
+            delivery.error = errors[delivery.pk]
+            if delivery.campaign_id and delivery.cost:
+                refunds[delivery.campaign_id] += delivery.cost
+        Delivery.objects.bulk_update(rows, ["status", "failed_at", "error"])
+        for campaign_id, amount in sorted(refunds.items()):
+            budget.budget_refund(campaign_id=campaign_id, amount=amount)
+        transaction.on_commit(lambda: gate.gate_forget(deliveries=rows))
+    return len(rows)
+
+
+def deliveries_send_due(*, now: dt.datetime | None = None, limit: int = DUE_BATCH) -> SendReport:
+    """Send what waited for the end of quiet hours, and what a dead worker left claimed."""
+    now = now or dt.datetime.now(dt.UTC)
+    waiting = Q(status=DeliveryStatus.RESERVED, send_after__lte=now) | Q(
+        status=DeliveryStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
+    )
+    ids = list(Delivery.objects.filter(waiting).order_by("id").values_list("id", flat=True)[:limit])
+    return deliveries_send(delivery_ids=ids, now=now)
