@@ -25,4 +25,5 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # crontab times are in CELERY_TIMEZONE, the operator's
     "earning-anniversary": {"task": "earning.anniversary_daily", "schedule": crontab(hour=0, minute=20)},
     "tiers-recompute-nightly": {"task": "tiers.recompute_nightly", "schedule": crontab(hour=2, minute=30)},
+    "contact-send-due": {"task": "contact.deliveries_send_due", "schedule": 60.0},  # quiet hours over
 }
