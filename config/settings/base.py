@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "campaigns.sends",
     "campaigns",
     "campaigns.offers",
+    "campaigns.reports",
     "partners",
     "cms",
     # Wagtail

@@ -73,3 +73,30 @@ def test_a_marketer_drafts_and_submits_then_an_approver_approves(page, live_serv
     shot("5-approved")
     campaign.refresh_from_db()
     assert campaign.live is True
+
+
+def test_a_campaign_report_draws_its_charts(page, live_server, shot):
+    from django.utils import timezone
+
+    from campaigns.contact.models import Delivery, Suppression
+    from tests.factories import MemberFactory
+    from tests.integration.campaigns.factories import CampaignFactory
+
+    campaign = CampaignFactory(name="Birthday bonus")
+    now = timezone.now()
+    for index, member in enumerate(MemberFactory.create_batch(6)):
+        if index < 4:
+            Delivery.objects.create(campaign=campaign, member=member, channel=("sms", "portal")[index % 2],
+                                    occurrence="once", status="sent", reserved_at=now, sent_at=now)
+        else:
+            Suppression.objects.create(campaign=campaign, member=member, channel="portal", occurrence="once",
+                                       reason=("holdout", "channel_cap")[index % 2], at=now)
+    log_in(page, live_server, "Marketers")
+
+    page.goto(reverse("campaign_reports:detail", args=(campaign.pk,)))
+
+    page.get_by_role("heading", name="Report: Birthday bonus").wait_for()
+    drawn = page.evaluate("['chart-daily', 'chart-funnel', 'chart-reasons']"
+                          ".map((id) => Boolean(Chart.getChart(document.getElementById(id))))")
+    shot("report")
+    assert drawn == [True, True, True]
