@@ -22,9 +22,11 @@ PROFILE = gettext_lazy("Member profile")
 
 
 def _in_whole_years(field: str, low: int | None, high: int | None, on: dt.date) -> Q:
-    """``low <= completed years since <field> <= high`` (either bound optional)."""
+    """``low <= completed years since <field> <= high`` (either bound optional). Like
+    ``Member.tenure_years``, a date in the future counts as 0 years, so a minimum of 0 is no
+    bound at all."""
     matched = Q()
-    if low is not None:
+    if low:
         matched &= Q(**{f"{field}__lte": years_before(on, low)})
     if high is not None:
         matched &= Q(**{f"{field}__gt": years_before(on, high + 1)})
@@ -160,7 +162,6 @@ class WholeYearsCondition(RangeCondition):
 
 
 class AgeCondition(WholeYearsCondition):
-    # Members whose birth date is unknown never match (and so stay in when excluded).
     date_field = "birth_date"
     text = gettext_lazy("Age %(range)s years")
 
@@ -168,6 +169,10 @@ class AgeCondition(WholeYearsCondition):
         label = gettext_lazy("Age band")
         icon = "user"
         group = PROFILE
+
+    def member_filter(self, value, *, on):
+        # A member whose birth date is unknown never matches (and so stays in when excluded).
+        return super().member_filter(value, on=on) & Q(birth_date__isnull=False)
 
 
 class TenureCondition(WholeYearsCondition):
