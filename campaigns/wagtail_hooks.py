@@ -16,12 +16,14 @@ CAMPAIGNS_MENU_ORDER = 130  # below Rewards (120)
 def _campaigns_viewsets() -> list:
     """The viewsets of the Campaigns group, in menu order."""
     from campaigns.audiences.viewsets import AudienceViewSet
+    from campaigns.contact.viewsets import contact_viewsets
     from campaigns.reports.viewsets import CampaignReportsViewSet
     from campaigns.viewsets import CampaignViewSet
 
     return [
         CampaignViewSet(),
         AudienceViewSet(),
+        *contact_viewsets(),
         CampaignReportsViewSet(),
     ]
 

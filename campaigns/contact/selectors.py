@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from campaigns.selectors import campaign_message_for
 
@@ -119,3 +120,45 @@ def _delivery_detail(delivery: Delivery) -> str:
     if delivery.error:
         parts.append(delivery.error)
     return "; ".join(parts)
+
+
+def member_contact_counts(*, member_id: int) -> dict[str, int]:
+    live = Delivery.objects.filter(member_id=member_id).exclude(status=DeliveryStatus.FAILED)
+    return {"delivered": live.count(), "suppressed": Suppression.objects.filter(member_id=member_id).count()}
+
+
+@dataclass(frozen=True)
+class CapStatus:
+    label: str
+    used: int
+    limit: int | None
+
+    @property
+    def full(self) -> bool:
+        return self.limit is not None and self.used >= self.limit
+
+
+def member_cap_status(*, member_id: int, now: dt.datetime | None = None) -> list[CapStatus]:
+    """Where the member stands against each cap across campaigns, now."""
+    from club.members.models import Member
+
+    from .models import ContactPolicy
+
+    now = now or timezone.now()
+    policy = ContactPolicy.load()
+    weekly_limit = Member.objects.filter(pk=member_id).values_list("max_messages_per_week", flat=True).get()
+    live = Delivery.objects.filter(member_id=member_id, counts_toward_caps=True, marketing=True).exclude(
+        status=DeliveryStatus.FAILED
+    )
+    caps = []
+    for channel, label in (("sms", _("SMS")), ("email", _("Emails")), ("portal", _("Portal offers"))):
+        limit, days = policy.channel_cap(channel)
+        used = live.filter(channel=channel, reserved_at__gt=now - dt.timedelta(days=days)).count()
+        caps.append(CapStatus(_("%(what)s, last %(days)d days") % {"what": label, "days": days}, used, limit))
+    days = policy.fatigue_window_days
+    fatigue = member_contacts_since(member_id=member_id, since=now - dt.timedelta(days=days))
+    caps.append(CapStatus(_("All channels (fatigue), last %(days)d days") % {"days": days}, fatigue,
+                          policy.fatigue_max))
+    week = member_contacts_since(member_id=member_id, since=now - dt.timedelta(days=7))
+    caps.append(CapStatus(_("Member's own limit, last 7 days"), week, weekly_limit))
+    return caps
