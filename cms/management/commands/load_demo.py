@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from cms.demo.campaigns import demo_campaigns_load
 from cms.demo.financial import demo_financial_load
 from cms.demo.people import demo_people_load
 from cms.demo.site import demo_site_load
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             raise SystemExit("The demo subscribers did not import; nothing was written.")
         logins = demo_people_load()
         financial = demo_financial_load()
+        campaigns = demo_campaigns_load()
         self.stdout.write(
             f"Demo operator: site '{home.title}'; subscribers created {report.created}, "
             f"updated {report.updated}, unchanged {report.unchanged}; "
@@ -36,6 +38,10 @@ class Command(BaseCommand):
             f"billing events sent {financial.events_sent}, applied "
             f"{financial.events_applied}, duplicates {financial.events_duplicate}, "
             f"quarantined {financial.events_quarantined}."
+        )
+        self.stdout.write(
+            f"Campaigns: audiences created {campaigns.audiences_created}, campaigns created "
+            f"{campaigns.campaigns_created}."
         )
         self.stdout.write("Demo logins (password after the colon):")
         for login in logins:

@@ -5,8 +5,10 @@ from collections import Counter
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 from wagtail.models import Site
 
+from campaigns.models import Campaign
 from club.members.models import ConsentRecord, Member
 from cms.demo.people import DEMO_SUBSCRIBERS
 from cms.models import HomePage
@@ -30,6 +32,7 @@ def _snapshot():
         "balances": list(PointsAccount.objects.order_by("pk").values_list("pk", "available", "pending")),
         "tiers": list(MemberTier.objects.order_by("pk").values_list("pk", "tier_id")),
         "redemptions": list(Redemption.objects.order_by("pk").values_list("pk", "state")),
+        "campaigns": list(Campaign.objects.order_by("pk").values_list("pk", "live", "latest_revision_id")),
     }
 
 
@@ -49,6 +52,9 @@ def test_load_demo_builds_the_operator_and_is_idempotent(capsys):
     assert "applied 0, duplicates" in second_output and "quarantined 0" in second_output
     assert "rewards created 7" in first_output and "new redemptions 0" in second_output
     assert first["ledger"] and first["tiers"] and first["redemptions"]
+    assert "audiences created 4, campaigns created 5" in first_output
+    assert "audiences created 0, campaigns created 0" in second_output
+    assert [live for _pk, live, _revision in first["campaigns"]] == [True] * 5
     for login in DEMO_SUBSCRIBERS:
         assert f"{login.email}: {login.password}" in second_output
 
@@ -84,3 +90,23 @@ def test_demo_subscribers_are_linked_and_can_log_in(client):
     member = Member.objects.get(user__email=login.email)
     assert member.account_number == "SAO0000001"
     assert member.msisdn in dashboard.content.decode()
+
+
+def test_demo_campaigns_reach_their_audiences():
+    from campaigns.audiences.selectors import audience_count
+
+    call_command("load_demo", members=SIZE)
+
+    campaigns = {c.name: c for c in Campaign.objects.select_related("audience", "reward")}
+    assert set(campaigns) == {
+        "Birthday bonus", "Tenure anniversary discount", "We miss you: prepaid win-back",
+        "Budget pack for Control Seekers", "VIP invitation: football night",
+    }
+    assert campaigns["VIP invitation: football night"].reward.kind == "event_ticket"
+    assert campaigns["We miss you: prepaid win-back"].cron == "0 10 * * mon"
+    today = timezone.localdate()
+    counts = {name: audience_count(audience=c.audience, on=today) for name, c in campaigns.items()}
+    assert counts["Birthday bonus"] == Member.objects.filter(status="active").count()
+    assert 0 < counts["Budget pack for Control Seekers"] == Member.objects.filter(
+        segment="control_seekers", status="active").count()
+    assert 0 < counts["VIP invitation: football night"] < SIZE
