@@ -6,6 +6,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("", portal_views.dashboard, name="dashboard"),
+    path("offers/<int:delivery_id>/accept/", portal_views.offer_accept, name="offer_accept"),
     path("link/", portal_views.link_choose, name="link"),
     path("link/code/", portal_views.link_code_request, name="link_code"),
     path("link/code/verify/", portal_views.link_code_verify, name="link_code_verify"),

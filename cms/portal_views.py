@@ -5,11 +5,14 @@ from __future__ import annotations
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from campaigns.offers.selectors import offer_card
+from campaigns.offers.services import offer_accept_delivery, offers_show
 from club.members.selectors import member_for_user
 from club.members.services.line_link import (
     LineLinkAlreadyLinked,
@@ -45,7 +48,31 @@ def _linked(request: HttpRequest, member) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     member = member_for_user(user=request.user)
-    return render(request, "portal/dashboard.html", {"member": member})
+    offers = offers_show(member_id=member.pk, language=get_language()) if member else []
+    return render(request, "portal/dashboard.html", {"member": member, "offers": offers})
+
+
+@login_required
+@require_POST
+def offer_accept(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    """Take an offer from the inbox in one click: the card itself is re-rendered for HTMX,
+    the dashboard otherwise (or the offer's page, for a page offer)."""
+    member = member_for_user(user=request.user)
+    if member is None:
+        raise Http404
+    result = offer_accept_delivery(member_id=member.pk, delivery_id=delivery_id)
+    if result.error == "not_offered":
+        raise Http404
+    if not result.is_success:
+        messages.error(request, result.message)
+    elif not result.replayed:
+        messages.success(request, _("Offer taken."))
+    card = offer_card(member_id=member.pk, delivery_id=delivery_id, language=get_language())
+    if card and card.page_url and result.is_success and not request.htmx:
+        return redirect(card.page_url)
+    if request.htmx and card is not None:
+        return render(request, "portal/_offer_card.html", {"offer": card, "error": result.message})
+    return redirect("portal:dashboard")
 
 
 @login_required

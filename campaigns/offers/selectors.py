@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from campaigns.contact.models import Delivery
+from campaigns.contact.selectors import InboxItem, member_inbox
+from campaigns.models import Campaign, OfferKind
 from rewards.discounts.choices import DiscountKind
 from rewards.discounts.quote import percent_text
 from rewards.discounts.specs import DiscountRate
 
 from .models import OfferAcceptance
+from .texts import offer_summary
 
 
 def offer_discounts_for_members(member_ids: Collection[int], on: dt.date) -> dict[int, list[DiscountRate]]:
@@ -31,3 +36,55 @@ def offer_discounts_for_members(member_ids: Collection[int], on: dt.date) -> dic
             "percent": percent_text(percent), "name": name, "until": valid_until.isoformat()}
         found.setdefault(member_id, []).append(DiscountRate(DiscountKind.OFFER, percent, reason))
     return found
+
+
+@dataclass(frozen=True)
+class OfferCard:
+    """One offer in the member's portal inbox, as the dashboard shows it."""
+
+    delivery_id: int
+    campaign_id: int
+    title: str
+    body: str
+    summary: str
+    offer_kind: str
+    valid_until: dt.datetime
+    taken: bool
+    page_url: str = ""
+
+
+def offer_cards(*, member_id: int, items: Sequence[InboxItem]) -> list[OfferCard]:
+    """Cards for inbox items, in their order, each knowing whether the member took it (three
+    queries whatever the number of items)."""
+    if not items:
+        return []
+    deliveries = dict(Delivery.objects.filter(member_id=member_id, id__in=[i.delivery_id for i in items])
+                      .values_list("id", "occurrence"))
+    campaigns = (Campaign.objects.select_related("reward", "content_page")
+                 .in_bulk({i.campaign_id for i in items}))
+    taken = set(OfferAcceptance.objects.filter(member_id=member_id, campaign_id__in=list(campaigns))
+                .values_list("campaign_id", "occurrence"))
+    cards = []
+    for item in items:
+        campaign = campaigns[item.campaign_id]
+        page = campaign.content_page if campaign.offer_kind == OfferKind.CONTENT_PAGE else None
+        cards.append(OfferCard(
+            delivery_id=item.delivery_id, campaign_id=item.campaign_id, title=item.title, body=item.body,
+            summary=offer_summary(campaign), offer_kind=campaign.offer_kind, valid_until=item.valid_until,
+            taken=(item.campaign_id, deliveries.get(item.delivery_id)) in taken,
+            page_url=page.url if page else "",
+        ))
+    return cards
+
+
+def offer_card(*, member_id: int, delivery_id: int, language: str) -> OfferCard | None:
+    """One card of the member's inbox (after they took it, say), or None if it is not there."""
+    items = [i for i in member_inbox(member_id=member_id, language=language) if i.delivery_id == delivery_id]
+    return next(iter(offer_cards(member_id=member_id, items=items)), None)
+
+
+def offer_delivery_for_member(*, member_id: int, delivery_id: int) -> tuple[int, str] | None:
+    """``(campaign id, occurrence)`` of one of the member's own campaign deliveries, else None:
+    the only way the portal turns an id from a request into an offer."""
+    return (Delivery.objects.filter(pk=delivery_id, member_id=member_id, campaign__isnull=False)
+            .values_list("campaign_id", "occurrence").first())

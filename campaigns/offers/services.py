@@ -16,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns.contact.selectors import member_inbox
+from campaigns.contact.services.impressions import impressions_record
 from campaigns.models import Campaign, OfferKind
 from rewards.catalogue.services import redemption_create
 from rewards.ledger.models import SourceType
@@ -23,6 +25,7 @@ from rewards.ledger.services import points_grant
 
 from .models import OfferAcceptance
 from .received import offer_received_at
+from .selectors import OfferCard, offer_cards, offer_delivery_for_member
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,28 @@ def offer_accept(
             raise
         return OfferResult(acceptance=existing, replayed=True)
     return OfferResult(acceptance=acceptance)
+
+
+def offer_accept_delivery(
+    *, member_id: int, delivery_id: int, at: dt.datetime | None = None
+) -> OfferResult:
+    """Take the offer of one of the member's own deliveries (the portal's "Accept")."""
+    found = offer_delivery_for_member(member_id=member_id, delivery_id=delivery_id)
+    if found is None:
+        return OfferResult(error="not_offered", message=_("This offer was not made to you."))
+    campaign_id, occurrence = found
+    return offer_accept(member_id=member_id, campaign_id=campaign_id, occurrence=occurrence, at=at)
+
+
+def offers_show(*, member_id: int, language: str, at: dt.datetime | None = None) -> list[OfferCard]:
+    """The inbox offers the portal may show the member now, recorded as seen: an offer seen
+    for the first time is an impression, which the fatigue cap and the member's own weekly
+    limit count, so offers over those caps wait for a later visit."""
+    at = at or timezone.now()
+    items = member_inbox(member_id=member_id, language=language, now=at)
+    seen = impressions_record(member_id=member_id, delivery_ids=[i.delivery_id for i in items], at=at)
+    shown = set(seen.shown)
+    return offer_cards(member_id=member_id, items=[i for i in items if i.delivery_id in shown])
 
 
 def _accepted(campaign_id: int, member_id: int, occurrence: str) -> OfferAcceptance | None:
