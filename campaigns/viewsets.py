@@ -4,6 +4,8 @@ live preview of what a member sees on each channel and in each language."""
 
 from __future__ import annotations
 
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (
     FieldPanel,
@@ -15,7 +17,8 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.admin.ui.tables import Column
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.admin.widgets.button import Button
+from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
 from .forms import CampaignForm
 from .models import Campaign
@@ -25,8 +28,20 @@ def _channels(campaign: Campaign) -> str:
     return ", ".join(campaign.channels) or "—"
 
 
+class CampaignEditView(EditView):
+    """The editor, with the campaign's results one click away."""
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        buttons.append(Button(_("Results"), url=reverse("campaign_reports:detail", args=(self.object.pk,)),
+                              icon_name="table", priority=30))
+        return buttons
+
+
 class CampaignViewSet(SnippetViewSet):
     model = Campaign
+    edit_view_class = CampaignEditView
     icon = "mail"
     menu_label = _("Campaigns")
     url_prefix = "campaigns/campaigns"
