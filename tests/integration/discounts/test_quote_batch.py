@@ -17,8 +17,9 @@ from .helpers import BATCH_URL, M, bearer, live_schedule, monthly_spend
 
 pytestmark = pytest.mark.django_db
 
-# Token lookup, token last_used_at, members, schedules, brackets, bands, rolling spend.
-BATCH_QUERIES = 7
+# Token lookup, token last_used_at, members, schedules, brackets, bands, rolling spend, and
+# the offer discounts of campaigns (one query for the batch, from the registered source).
+BATCH_QUERIES = 8
 
 
 def post(client, body, headers):
