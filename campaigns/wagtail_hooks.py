@@ -18,12 +18,14 @@ def _campaigns_viewsets() -> list:
     from campaigns.audiences.viewsets import AudienceViewSet
     from campaigns.contact.viewsets import contact_viewsets
     from campaigns.reports.viewsets import CampaignReportsViewSet
+    from campaigns.sends.viewsets import SendRunViewSet
     from campaigns.viewsets import CampaignViewSet
 
     return [
         CampaignViewSet(),
         AudienceViewSet(),
         *contact_viewsets(),
+        SendRunViewSet(),
         CampaignReportsViewSet(),
     ]
 
