@@ -25,7 +25,7 @@ class Audience(LockableMixin, RevisionMixin, PreviewableMixin, models.Model):
     match = models.CharField(_("match"), max_length=3, choices=Match.choices, default=Match.ALL)
     conditions = StreamField(
         condition_blocks(), blank=True, verbose_name=_("conditions"),
-        help_text=_("No condition: every active member."),
+        help_text=_("Leave empty for every active member."),
     )
     # The last count, kept for the list screen (a count per row would be one heavy query
     # each); refreshed after each save and by the nightly task.

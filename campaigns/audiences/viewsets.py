@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column, UpdatedAtColumn
+from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.snippets.views import snippets
 
 from .blocks import condition_text
@@ -95,7 +95,7 @@ class AudienceViewSet(snippets.SnippetViewSet):
         Column("match", label=gettext_lazy("Match"), accessor="get_match_display"),
         Column("member_count", label=gettext_lazy("Members (last count)"), accessor=count_text,
                sort_key="member_count"),
-        UpdatedAtColumn(),
+        DateColumn("updated_at", label=gettext_lazy("Updated")),
     ]
     list_filter = ["match"]
     search_fields = ["name", "description"]

@@ -31,6 +31,10 @@ EVERY_MEMBER = Q(pk__isnull=False)
 class ConditionBlock(blocks.StructBlock):
     exclude = blocks.BooleanBlock(required=False, label=gettext_lazy("Exclude members who match"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.child_blocks.move_to_end("exclude")  # read last: "...: exclude members who match"
+
     def member_filter(self, value, *, on: dt.date) -> Q:
         raise NotImplementedError
 
