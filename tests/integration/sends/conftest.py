@@ -24,18 +24,11 @@ def _small_chunks(settings):
 
 @pytest.fixture(autouse=True)
 def queued(monkeypatch):
-    """The delivery ids handed to ``deliveries_send`` after commit, one list per chunk (not sent)."""
-    from django.db import transaction
-
-    from campaigns.sends.services import work
+    """The delivery ids handed to ``deliveries_send`` (recorded, not sent), one list per task."""
+    from campaigns.contact import tasks as contact_tasks
 
     batches: list[list[int]] = []
-
-    def queue(ids):
-        transaction.on_commit(lambda: batches.append(sorted(ids)))
-        return len(ids)
-
-    monkeypatch.setattr(work, "deliveries_queue", queue)
+    monkeypatch.setattr(contact_tasks.deliveries_send_task, "delay", lambda ids: batches.append(sorted(ids)))
     return batches
 
 

@@ -172,3 +172,13 @@ def test_progress_is_summed_from_the_chunks_done(no_lanes):
     assert (middle.percent, middle.totals.chunks_done, middle.processed) == (33, 1, 4)
     assert (after.percent, after.status, after.totals.delivered, after.totals.suppressed) == (
         100, RunStatus.DONE, 10, {"no_marketing_consent": 2})
+
+
+def test_deliveries_are_handed_to_deliveries_send_in_batches_after_commit(settings, queued):
+    from django.db import transaction
+
+    settings.SENDS_DELIVERIES_PER_TASK = 2
+    with transaction.atomic():
+        assert work_module.deliveries_queue([5, 6, 7, 8, 9]) == 5
+        assert queued == []  # nothing leaves before the commit
+    assert queued == [[5, 6], [7, 8], [9]]
