@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import blocks
-from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.blocks.struct_block import BlockGroup, StructBlockValidationError
 
 from ..validation import MAX_LOOKBACK_DAYS, choice_errors, days_errors, range_errors
 
@@ -31,9 +31,11 @@ EVERY_MEMBER = Q(pk__isnull=False)
 class ConditionBlock(blocks.StructBlock):
     exclude = blocks.BooleanBlock(required=False, label=gettext_lazy("Exclude members who match"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.child_blocks.move_to_end("exclude")  # read last: "...: exclude members who match"
+    def get_form_layout(self) -> BlockGroup:
+        """The exclude flag comes last in the form: "...; exclude members who match"."""
+        if self.meta.form_layout is None:
+            return BlockGroup([*(name for name in self.child_blocks if name != "exclude"), "exclude"])
+        return super().get_form_layout()
 
     def member_filter(self, value, *, on: dt.date) -> Q:
         raise NotImplementedError
