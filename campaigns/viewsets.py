@@ -29,14 +29,19 @@ def _channels(campaign: Campaign) -> str:
 
 
 class CampaignEditView(EditView):
-    """The editor, with the campaign's results one click away."""
+    """The editor, with the campaign's reach simulation, sends and results one click away."""
 
     @cached_property
     def header_more_buttons(self):
-        buttons = list(super().header_more_buttons)
-        buttons.append(Button(_("Results"), url=reverse("campaign_reports:detail", args=(self.object.pk,)),
-                              icon_name="table", priority=30))
-        return buttons
+        pk = self.object.pk
+        return [
+            *super().header_more_buttons,
+            Button(_("Reach simulation"), url=reverse("sends:reach", args=(pk,)), icon_name="resubmit",
+                   priority=30),
+            Button(_("Sends"), url=f"{reverse('sends:index')}?campaign={pk}", icon_name="mail", priority=31),
+            Button(_("Results"), url=reverse("campaign_reports:detail", args=(pk,)), icon_name="table",
+                   priority=32),
+        ]
 
 
 class CampaignViewSet(SnippetViewSet):

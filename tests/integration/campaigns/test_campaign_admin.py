@@ -151,3 +151,14 @@ def test_the_preview_shows_what_a_member_sees(marketer, audience, mode, expected
     assert posted.json()["is_valid"] is True
     assert expected in shown.content.decode()
     assert "500 bonus points" in shown.content.decode() or mode.startswith("sms")
+
+
+def test_the_editor_links_to_reach_sends_and_results(marketer, audience):
+    marketer.post(ADD_URL, campaign_form(audience))
+    campaign = Campaign.objects.get()
+
+    page = marketer.get(reverse(f"{NAMESPACE}:edit", args=(campaign.pk,))).content.decode()
+
+    assert reverse("campaign_reports:detail", args=(campaign.pk,)) in page
+    assert reverse("sends:reach", args=(campaign.pk,)) in page
+    assert f"{reverse('sends:index')}?campaign={campaign.pk}" in page
