@@ -134,3 +134,17 @@ def test_compiling_an_audience_of_every_kind_runs_no_query():
 
 def test_no_condition_is_every_active_member():
     assert audience_filter(audience=Audience(name="All"), on=ON).children == [("status", "active")]
+
+
+SHIPPED_KINDS = {
+    "tier", "segment", "customer_type", "plan", "region", "language", "age", "tenure", "interests",
+    "consents", "spend", "points_balance", "redeemed_recently", "no_usage", "birthday", "anniversary",
+    "tier_change", "points_expiring",
+}
+
+
+def test_no_condition_kind_is_ever_removed():
+    """Wagtail drops a stored block whose kind is gone, so an audience would silently lose that
+    condition and widen (to every active member if it was the only one). Retire a kind by
+    keeping its block and making it match nobody, never by removing it."""
+    assert SHIPPED_KINDS <= set(BLOCKS)
