@@ -6,10 +6,11 @@ Scenario modules import Django code inside ``run`` only: the registry is read be
 
 from types import ModuleType
 
-from . import accrual, import_subscribers, redemption
+from . import accrual, capcheck, import_subscribers, redemption
 
 SCENARIOS: dict[str, ModuleType] = {
     import_subscribers.NAME: import_subscribers,
     accrual.NAME: accrual,
     redemption.NAME: redemption,
+    capcheck.NAME: capcheck,
 }

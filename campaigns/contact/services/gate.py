@@ -1,12 +1,11 @@
 """The Redis gate: a fast, rebuildable copy of each member's recent contacts, with an atomic
 check-and-reserve in Lua. PostgreSQL stays the record and re-checks everything the gate lets
-through (see docs/caps.md for why the gate may refuse but never has the last word on a yes).
+through (docs/caps.md: the gate may refuse, it never has the last word on a yes).
 
-One sorted set per member (``<prefix>gate:<member id>``), scored by time in milliseconds:
-``d|<channel>|<counts>|<campaign>|<occurrence>`` for a delivery, ``v|<counts>|<delivery id>``
-for a portal impression, and the marker ``~`` (score +inf) that says the set was loaded from
-PostgreSQL. No key means "not loaded" (never "no contacts"): the caller rebuilds it from
-PostgreSQL and asks again. Keys expire after the horizon, so a lost update heals by itself.
+One sorted set per member (``<prefix>gate:<member id>``, layout in ``gate_lua.py``). A set
+that is not there is "not loaded", never "no contacts": the caller rebuilds it from
+PostgreSQL and asks again. A set lives a few hours from its load (``lifetime``), so an update
+the gate missed heals by itself.
 """
 
 from __future__ import annotations
@@ -21,99 +20,19 @@ from django.conf import settings
 from django.db.models import Q
 
 from ..models import Delivery, DeliveryStatus
+from . import gate_lua
 
 logger = logging.getLogger(__name__)
 
 CHANNEL_LETTER = {"portal": "p", "email": "e", "sms": "s"}
-MARKER = "~"
-
-# KEYS[1] member set. ARGV: at_ms, keep_ms, n_checks, then n_checks x (kind, window_ms, limit, arg),
-# then the entries to add, in order. Adds entries while every check passes (an entry already
-# present passes without counting twice). Returns {added, failing check (1-based) or 0};
-# {-1, 0} when the set is not loaded.
-RESERVE_LUA = """
-local key = KEYS[1]
-if redis.call('EXISTS', key) == 0 then return {-1, 0} end
-local at = tonumber(ARGV[1])
-local keep = tonumber(ARGV[2])
-local n = tonumber(ARGV[3])
-local checks = {}
-local widest = 0
-for i = 1, n do
-  local b = 3 + (i - 1) * 4
-  local w = tonumber(ARGV[b + 2])
-  local arg = ARGV[b + 4]
-  local bar = string.find(arg, '|', 1, true) or #arg
-  checks[i] = {ARGV[b + 1], at - w, tonumber(ARGV[b + 3]), arg,
-               string.sub(arg, 1, bar), string.sub(arg, bar + 1)}
-  if w > widest then widest = w end
-end
-redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (at - keep))
--- false, or what to count: true, or the occurrence for a campaign check
-local function match(name, check)
-  local kind = check[1]
-  local first = string.sub(name, 1, 1)
-  if kind == 'fa' then
-    if first == 'v' then return string.sub(name, 3, 3) == '1' end
-    local ch = string.sub(name, 3, 3)
-    return first == 'd' and (ch == 'e' or ch == 's') and string.sub(name, 5, 5) == '1'
-  end
-  if first ~= 'd' then return false end
-  if kind == 'ch' then return string.sub(name, 3, 3) == check[4] and string.sub(name, 5, 5) == '1' end
-  local campaign = check[5]
-  if string.sub(name, 7, 6 + #campaign) ~= campaign then return false end
-  local occurrence = string.sub(name, 7 + #campaign)
-  if occurrence == check[6] then return false end
-  return occurrence
-end
-local added = 0
-for e = 4 + n * 4, #ARGV do
-  local name = ARGV[e]
-  if not redis.call('ZSCORE', key, name) then
-    local items = redis.call('ZRANGEBYSCORE', key, '(' .. (at - widest), '+inf', 'WITHSCORES')
-    for i, check in ipairs(checks) do
-      local seen, distinct = 0, {}
-      for j = 1, #items, 2 do
-        local item = items[j]
-        if item ~= '~' and tonumber(items[j + 1]) > check[2] then
-          local found = match(item, check)
-          if found == true then
-            seen = seen + 1
-          elseif found and not distinct[found] then
-            distinct[found] = true
-            seen = seen + 1
-          end
-        end
-      end
-      if seen >= check[3] then
-        redis.call('PEXPIRE', key, keep)
-        return {added, i}
-      end
-    end
-    redis.call('ZADD', key, at, name)
-  end
-  added = added + 1
-end
-redis.call('PEXPIRE', key, keep)
-return {added, 0}
-"""
-
-# KEYS[1] member set. ARGV: keep_ms, then (score, name) pairs. Loads only a missing set.
-LOAD_LUA = """
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('ZADD', KEYS[1], '+inf', '~')
-for i = 2, #ARGV, 2 do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1]) end
-redis.call('PEXPIRE', KEYS[1], ARGV[1])
-return 1
-"""
 
 
 @dataclass(frozen=True)
 class Check:
-    """One cap the gate checks: ``kind`` "ch" (a channel, ``arg`` its letter), "fa" (contacts
-    across channels: fatigue or the member's weekly limit), "cw" (a campaign's other
-    occurrences, ``arg`` "<campaign id>|<this occurrence>"; the minimum gap is "cw" with limit
-    1); ``reason`` is the suppression reason when it refuses."""
+    """One cap the gate checks: ``kind`` "ch" (a channel's contacts that count, ``arg`` its
+    letter), "fa" (contacts across channels: fatigue or the member's weekly limit), "cw" (the
+    other occurrences of the campaign of the entry being added; the minimum gap is "cw" with
+    limit 1); ``reason`` is the suppression reason when it refuses."""
 
     kind: str
     window: dt.timedelta
@@ -128,9 +47,35 @@ class GateAnswer:
     refused_by: Check | None
 
 
+@dataclass(frozen=True)
+class GateRequest:
+    member_id: int
+    at: dt.datetime
+    checks: tuple[Check, ...]
+    entries: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A contact as PostgreSQL knows it, to rebuild a set: a delivery (``channel``) or a
+    portal offer seen (``channel`` "view", ``delivery_id`` set)."""
+
+    at: dt.datetime
+    channel: str
+    counts: bool
+    campaign_id: int | None = None
+    occurrence: str = ""
+    delivery_id: int | None = None
+
+
 def horizon() -> dt.timedelta:
-    """How far back the gate keeps contacts; checks with a longer window are left to SQL."""
+    """How far back the gate loads contacts; checks with a longer window are left to SQL."""
     return dt.timedelta(days=getattr(settings, "CONTACT_GATE_HORIZON_DAYS", 35))
+
+
+def lifetime() -> int:
+    """Seconds a loaded set lives before the next use reloads it from PostgreSQL."""
+    return int(getattr(settings, "CONTACT_GATE_LIFETIME_SECONDS", 6 * 3600))
 
 
 def key_prefix() -> str:
@@ -156,11 +101,11 @@ def client():
 
 @lru_cache(maxsize=4)
 def _scripts(redis_client):
-    return redis_client.register_script(RESERVE_LUA), redis_client.register_script(LOAD_LUA)
+    return tuple(redis_client.register_script(s) for s in (gate_lua.RESERVE, gate_lua.LOAD, gate_lua.RELEASE))
 
 
-def _ms(moment: dt.datetime) -> int:
-    return int(moment.timestamp() * 1000)
+def _seconds(moment: dt.datetime) -> int:
+    return int(moment.timestamp())
 
 
 def delivery_entry(*, channel: str, counts: bool, campaign_id: int | None, occurrence: str) -> str:
@@ -171,101 +116,167 @@ def impression_entry(*, delivery_id: int, counts: bool) -> str:
     return f"v|{int(counts)}|{delivery_id}"
 
 
-def member_entries(member_id: int, at: dt.datetime) -> list[tuple[int, str]]:
-    """The member's live contacts within the horizon, from PostgreSQL: (score, name)."""
+def set_entries(contacts: Iterable[Contact]) -> list[tuple[int, str]]:
+    """(score, name) pairs of a set holding ``contacts`` (the layout of ``gate_lua``)."""
+    B = gate_lua.CATEGORY
+    pairs: list[tuple[int, str]] = []
+    occurrences: dict[str, int] = {}
+    for c in contacts:
+        t = _seconds(c.at)
+        if c.channel == "view":
+            if c.counts:
+                seen = impression_entry(delivery_id=c.delivery_id, counts=True)
+                pairs.append((gate_lua.FATIGUE * B + t, seen))
+            continue
+        name = delivery_entry(
+            channel=c.channel, counts=c.counts, campaign_id=c.campaign_id, occurrence=c.occurrence
+        )
+        category = gate_lua.CHANNEL_CATEGORY[name[2]] if c.counts else 0
+        pairs.append((category * B + t, name))
+        if c.counts and c.channel in ("email", "sms"):
+            pairs.append((gate_lua.FATIGUE * B + t, "f" + name[1:]))
+        occurrence = f"o|{c.campaign_id or 0}|{c.occurrence}"
+        score = (gate_lua.OCCURRENCES + (c.campaign_id or 0)) * B + t
+        occurrences[occurrence] = min(score, occurrences.get(occurrence, score))
+    pairs.extend((score, name) for name, score in occurrences.items())
+    return pairs
+
+
+def member_contacts(member_id: int, at: dt.datetime) -> list[Contact]:
+    """The member's live contacts within the horizon, from PostgreSQL."""
     since = at - horizon()
     rows = (
         Delivery.objects.filter(member_id=member_id).exclude(status=DeliveryStatus.FAILED)
         .filter(Q(reserved_at__gt=since) | Q(viewed_at__gt=since))
-        .values_list(
-            "id", "channel", "counts_toward_caps", "campaign_id", "occurrence", "reserved_at", "viewed_at"
-        )
+        .values_list("id", "channel", "counts_toward_caps", "campaign_id", "occurrence", "reserved_at",
+                     "viewed_at")
     )
-    entries = []
+    contacts = []
     for delivery_id, channel, counts, campaign_id, occurrence, reserved_at, viewed_at in rows:
-        entries.append((_ms(reserved_at), delivery_entry(
-            channel=channel, counts=counts, campaign_id=campaign_id, occurrence=occurrence)))
+        contacts.append(Contact(reserved_at, channel, counts, campaign_id, occurrence, delivery_id))
         if viewed_at is not None:
-            entries.append((_ms(viewed_at), impression_entry(delivery_id=delivery_id, counts=counts)))
-    return entries
+            contacts.append(Contact(viewed_at, "view", counts, delivery_id=delivery_id))
+    return contacts
 
 
-Loader = Callable[[int, dt.datetime], list[tuple[int, str]]]
+Loader = Callable[[int, dt.datetime], list[Contact]]
 
 
-def gate_load(*, member_id: int, at: dt.datetime, loader: Loader = member_entries) -> bool:
-    """Load a member's set from PostgreSQL if it is missing; False if it was there already."""
-    redis_client = client()
-    _reserve, load = _scripts(redis_client)
-    args = [int(horizon().total_seconds() * 1000)]
-    for score, name in loader(member_id, at):
+def gate_load(*, member_id: int, at: dt.datetime, loader: Loader = member_contacts) -> bool:
+    """Load a member's set from PostgreSQL unless it is loaded; False if it was."""
+    _reserve, load, _release = _scripts(client())
+    args: list = [lifetime()]
+    for score, name in set_entries(loader(member_id, at)):
         args.extend([score, name])
     return bool(load(keys=[member_key(member_id)], args=args))
 
 
+def _check_text(checks: tuple[Check, ...], horizon_s: int) -> tuple[tuple[Check, ...], str]:
+    """The checks within the horizon (longer windows are left to SQL), as the Lua reads them."""
+    kept = tuple(c for c in checks if c.window.total_seconds() <= horizon_s)
+    text = ";".join(
+        f"{c.kind},{int(c.window.total_seconds())},{c.limit},{gate_lua.CHANNEL_CATEGORY.get(c.arg, 0)}"
+        for c in kept
+    )
+    return kept, text
+
+
+def gate_reserve_many(requests: Sequence[GateRequest], *, loader: Loader = member_contacts
+                      ) -> list[GateAnswer | None]:
+    """``gate_reserve`` for many requests in one round trip and one Lua call (each request
+    atomic on its member's set, in order); sets Redis lost are loaded from PostgreSQL and their
+    requests asked again. ``None`` answers: no Redis, or it failed (PostgreSQL decides alone).
+    Keep batches to a few hundred requests: Redis runs nothing else during the call."""
+    redis_client = client()
+    if redis_client is None or not requests:
+        return [None] * len(requests)
+    import redis
+
+    keep = int(horizon().total_seconds())
+    answers: list[GateAnswer | None] = [None] * len(requests)
+    pending = list(range(len(requests)))
+    try:
+        reserve, _load, _release = _scripts(redis_client)
+        for _attempt in range(3):
+            texts: dict[str, int] = {}
+            prepared: dict[int, tuple[tuple[Check, ...], int]] = {}  # by id() of a checks tuple
+            kept: list[tuple[Check, ...]] = []
+            keys: list[str] = []
+            ops: list = []
+            for i in pending:
+                r = requests[i]
+                found = prepared.get(id(r.checks))
+                if found is None:
+                    checks, text = _check_text(r.checks, keep)
+                    found = prepared[id(r.checks)] = (checks, texts.setdefault(text, len(texts) + 1))
+                kept.append(found[0])
+                keys.append(f"{key_prefix()}gate:{r.member_id}")
+                ops.append(f"{int(r.at.timestamp())},{found[1]},{len(r.entries)}")
+                ops.extend(r.entries)
+            reply = reserve(keys=keys, args=[0, len(texts), *texts, *ops])
+            missing = []
+            for n, (i, result) in enumerate(zip(pending, reply.split(b";"), strict=True)):
+                added, _comma, failing = result.partition(b",")
+                if added == b"-1":
+                    missing.append(i)
+                else:
+                    failing = int(failing)
+                    refused_by = kept[n][failing - 1] if failing else None
+                    answers[i] = GateAnswer(added=int(added), refused_by=refused_by)
+            for i in missing:
+                gate_load(member_id=requests[i].member_id, at=requests[i].at, loader=loader)
+            pending = missing
+            if not pending:
+                break
+    except redis.RedisError as exc:
+        logger.warning("contact gate unavailable, PostgreSQL decides alone: %s", exc)
+        return [None] * len(requests)
+    return answers
+
+
 def gate_reserve(
     *, member_id: int, at: dt.datetime, checks: Sequence[Check], entries: Sequence[str],
-    loader: Loader = member_entries,
+    loader: Loader = member_contacts,
 ) -> GateAnswer | None:
     """Atomically add ``entries`` (in order, while every check passes) to the member's set,
     loading it from PostgreSQL first if Redis has lost it. ``None``: no Redis (or it failed):
     the caller goes straight to PostgreSQL."""
-    redis_client = client()
-    if redis_client is None:
-        return None
-    import redis
-
-    checks = [c for c in checks if c.window <= horizon()]
-    args: list = [_ms(at), int(horizon().total_seconds() * 1000), len(checks)]
-    for check in checks:
-        args.extend([check.kind, int(check.window.total_seconds() * 1000), check.limit, check.arg])
-    args.extend(entries)
-    try:
-        reserve, _load = _scripts(redis_client)
-        for _attempt in range(3):
-            added, failing = reserve(keys=[member_key(member_id)], args=args)
-            if added >= 0:
-                return GateAnswer(added=added, refused_by=checks[failing - 1] if failing else None)
-            gate_load(member_id=member_id, at=at, loader=loader)
-        return None  # evicted again at once: let PostgreSQL decide
-    except redis.RedisError as exc:
-        logger.warning("contact gate unavailable, PostgreSQL decides alone: %s", exc)
-        return None
+    request = GateRequest(member_id=member_id, at=at, checks=tuple(checks), entries=tuple(entries))
+    return gate_reserve_many([request], loader=loader)[0]
 
 
 def gate_release(*, member_id: int, entries: Iterable[str]) -> None:
     """Take back entries PostgreSQL did not confirm."""
-    names = list(entries)
+    gate_release_many({member_id: list(entries)})
+
+
+def gate_release_many(entries_by_member: dict[int, list[str]]) -> None:
     redis_client = client()
-    if redis_client is None or not names:
+    entries_by_member = {m: e for m, e in entries_by_member.items() if e}
+    if redis_client is None or not entries_by_member:
         return
     import redis
 
     try:
-        redis_client.zrem(member_key(member_id), *names)
+        _reserve, _load, release = _scripts(redis_client)
+        pipe = redis_client.pipeline(transaction=False)
+        for member_id, names in entries_by_member.items():
+            release(keys=[member_key(member_id)], args=names, client=pipe)
+        pipe.execute()
     except redis.RedisError as exc:
-        logger.warning("contact gate: could not release entries of member %s: %s", member_id, exc)
+        logger.warning("contact gate: could not release entries: %s", exc)
 
 
 def gate_forget(*, deliveries: Iterable[Delivery]) -> None:
     """Failed deliveries free their slot in the gate too (and their impressions)."""
-    redis_client = client()
-    if redis_client is None:
-        return
-    import redis
-
-    try:
-        pipe = redis_client.pipeline(transaction=False)
-        for d in deliveries:
-            pipe.zrem(
-                member_key(d.member_id),
-                delivery_entry(channel=d.channel, counts=d.counts_toward_caps, campaign_id=d.campaign_id,
-                               occurrence=d.occurrence),
-                impression_entry(delivery_id=d.pk, counts=d.counts_toward_caps),
-            )
-        pipe.execute()
-    except redis.RedisError as exc:
-        logger.warning("contact gate: could not forget failed deliveries: %s", exc)
+    by_member: dict[int, list[str]] = {}
+    for d in deliveries:
+        by_member.setdefault(d.member_id, []).extend([
+            delivery_entry(channel=d.channel, counts=d.counts_toward_caps, campaign_id=d.campaign_id,
+                           occurrence=d.occurrence),
+            impression_entry(delivery_id=d.pk, counts=d.counts_toward_caps),
+        ])
+    gate_release_many(by_member)
 
 
 def gate_invalidate(*, member_ids: Iterable[int]) -> None:

@@ -28,13 +28,12 @@ def channel_checks(*, run_slice: RunSlice, channel: str, policy: ContactPolicy,
                    weekly_limit: int | None) -> list[gate.Check]:
     """The windowed caps of one campaign's channel, in the order the SQL checks them."""
     campaign = run_slice.campaign
-    this = f"{campaign.pk}|{run_slice.occurrence}"
     checks = []
     if campaign.max_per_window and campaign.window_days:
         checks.append(gate.Check("cw", dt.timedelta(days=campaign.window_days), campaign.max_per_window,
-                                 R.CAMPAIGN_CAP, this))
+                                 R.CAMPAIGN_CAP))
     if campaign.min_gap_hours:
-        checks.append(gate.Check("cw", dt.timedelta(hours=campaign.min_gap_hours), 1, R.MIN_GAP, this))
+        checks.append(gate.Check("cw", dt.timedelta(hours=campaign.min_gap_hours), 1, R.MIN_GAP))
     if campaign.transactional:
         return checks
     channel_max, channel_days = policy.channel_cap(channel)

@@ -10,8 +10,10 @@ from campaigns.contact.models import Delivery, Suppression
 from campaigns.contact.services import RunSlice, contact_reserve_member
 from campaigns.contact.services.gate import (
     Check,
+    Contact,
     client,
     delivery_entry,
+    gate_release,
     gate_reserve,
     impression_entry,
     member_key,
@@ -21,6 +23,8 @@ from .factories import AT, campaign, member, policy
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 
+US = dt.timedelta(microseconds=1)
+
 DAY = dt.timedelta(days=1)
 EMPTY = lambda member_id, at: []  # noqa: E731 - a loader that finds nothing in PostgreSQL
 
@@ -29,12 +33,18 @@ def sms(campaign_id, occurrence, counts=True):
     return delivery_entry(channel="sms", counts=counts, campaign_id=campaign_id, occurrence=occurrence)
 
 
+def past(channel, campaign_id=1, occurrence="past", counts=True, ago=DAY):
+    if channel == "view":
+        return Contact(AT - ago, "view", counts, delivery_id=campaign_id)
+    return Contact(AT - ago, channel, counts, campaign_id, occurrence)
+
+
 def test_a_missing_set_is_loaded_through_the_loader_first():
     calls = []
 
     def loader(member_id, at):
         calls.append(member_id)
-        return [(int((AT - DAY).timestamp() * 1000), sms(1, "old"))]
+        return [past("sms", 1, "old")]
 
     answer = gate_reserve(member_id=7, at=AT, checks=[Check("ch", 7 * DAY, 1, "channel_cap", "s")],
                           entries=[sms(2, "new")], loader=loader)
@@ -45,45 +55,38 @@ def test_a_missing_set_is_loaded_through_the_loader_first():
 @pytest.mark.parametrize(
     ("check", "existing", "entry", "accepted"),
     [
-        pytest.param(Check("ch", 7 * DAY, 2, "channel_cap", "s"), [sms(1, "a"), sms(2, "b")], sms(3, "c"),
+        pytest.param(Check("ch", 7 * DAY, 2, "channel_cap", "s"), [past("sms", 1), past("sms", 2)], sms(3, "c"),
                      False, id="channel-full"),
-        pytest.param(Check("ch", 7 * DAY, 2, "channel_cap", "s"), [sms(1, "a"), sms(2, "b", counts=False)],
+        pytest.param(Check("ch", 7 * DAY, 2, "channel_cap", "s"), [past("sms", 1), past("sms", 2, counts=False)],
                      sms(3, "c"), True, id="channel-exempt-not-counted"),
-        pytest.param(Check("ch", 7 * DAY, 1, "channel_cap", "e"), [sms(1, "a")], sms(3, "c"), True,
+        pytest.param(Check("ch", 7 * DAY, 1, "channel_cap", "e"), [past("sms", 1)], sms(3, "c"), True,
                      id="other-channel"),
-        pytest.param(Check("fa", 7 * DAY, 2, "fatigue_cap"),
-                     [sms(1, "a"), impression_entry(delivery_id=9, counts=True)], sms(3, "c"), False,
+        pytest.param(Check("ch", 7 * DAY, 1, "channel_cap", "s"), [past("sms", 1, ago=7 * DAY)], sms(3, "c"), True,
+                     id="window-start-excluded"),
+        pytest.param(Check("ch", 7 * DAY, 1, "channel_cap", "s"), [past("sms", 1, ago=7 * DAY - US)], sms(3, "c"),
+                     True, id="window-start-plus-a-microsecond-not-seen-to-the-second"),
+        pytest.param(Check("ch", 7 * DAY, 1, "channel_cap", "s"),
+                     [past("sms", 1, ago=7 * DAY - dt.timedelta(seconds=1))], sms(3, "c"), False,
+                     id="window-start-plus-a-second"),
+        pytest.param(Check("fa", 7 * DAY, 2, "fatigue_cap"), [past("sms", 1), past("view", 9)], sms(3, "c"), False,
                      id="fatigue-counts-impressions"),
-        pytest.param(Check("fa", 7 * DAY, 2, "fatigue_cap"),
-                     [sms(1, "a"), delivery_entry(channel="portal", counts=True, campaign_id=4,
-                                                  occurrence="x")],
-                     sms(3, "c"), True, id="fatigue-ignores-unseen-portal"),
-        pytest.param(Check("cw", 7 * DAY, 2, "campaign_cap", "5|c"),
-                     [sms(5, "a"), delivery_entry(channel="email", counts=True, campaign_id=5,
-                                                  occurrence="a")],
+        pytest.param(Check("fa", 7 * DAY, 2, "fatigue_cap"), [past("sms", 1), past("portal", 4)], sms(3, "c"),
+                     True, id="fatigue-ignores-unseen-portal"),
+        pytest.param(Check("cw", 7 * DAY, 2, "campaign_cap"), [past("sms", 5, "a"), past("email", 5, "a")],
                      sms(5, "c"), True, id="campaign-counts-occurrences-not-channels"),
-        pytest.param(Check("cw", 7 * DAY, 2, "campaign_cap", "5|c"), [sms(5, "a"), sms(5, "b")], sms(5, "c"),
-                     False, id="campaign-full"),
-        pytest.param(Check("cw", 7 * DAY, 1, "campaign_cap", "5|c"), [sms(55, "a"), sms(5, "c")],
+        pytest.param(Check("cw", 7 * DAY, 2, "campaign_cap"), [past("sms", 5, "a"), past("sms", 5, "b")],
+                     sms(5, "c"), False, id="campaign-full"),
+        pytest.param(Check("cw", 7 * DAY, 1, "campaign_cap"), [past("sms", 55, "a"), past("sms", 5, "c")],
                      delivery_entry(channel="email", counts=True, campaign_id=5, occurrence="c"), True,
                      id="campaign-same-occurrence-and-other-campaign"),
+        pytest.param(Check("cw", dt.timedelta(hours=24), 1, "min_gap"), [past("sms", 5, "a", ago=DAY)],
+                     sms(5, "c"), True, id="gap-elapsed"),
     ],
 )
 def test_checks(check, existing, entry, accepted):
-    load = lambda member_id, at: [(int((AT - DAY).timestamp() * 1000), name) for name in existing]  # noqa: E731
-    answer = gate_reserve(member_id=1, at=AT, checks=[check], entries=[entry], loader=load)
+    answer = gate_reserve(member_id=1, at=AT, checks=[check], entries=[entry], loader=lambda m, at: existing)
     assert (answer.added == 1) is accepted
     assert (answer.refused_by is None) is accepted
-
-
-def test_windows_are_rolling_and_exclusive_at_their_start():
-    at_ms = int(AT.timestamp() * 1000)
-    week_ago = at_ms - 7 * 86_400_000
-    load = lambda member_id, at: [(week_ago, sms(1, "a")), (week_ago + 1, sms(2, "b"))]  # noqa: E731
-    check = Check("ch", 7 * DAY, 1, "channel_cap", "s")
-    assert gate_reserve(member_id=1, at=AT, checks=[check], entries=[sms(3, "c")], loader=load).added == 0
-    later = AT + dt.timedelta(milliseconds=1)
-    assert gate_reserve(member_id=1, at=later, checks=[check], entries=[sms(3, "c")], loader=load).added == 1
 
 
 def test_entries_are_added_in_order_while_they_fit_and_an_entry_already_there_is_not_counted_twice():
@@ -91,6 +94,14 @@ def test_entries_are_added_in_order_while_they_fit_and_an_entry_already_there_is
     views = [impression_entry(delivery_id=i, counts=True) for i in (1, 2, 3)]
     assert gate_reserve(member_id=1, at=AT, checks=[check], entries=views, loader=EMPTY).added == 2
     assert gate_reserve(member_id=1, at=AT, checks=[check], entries=views[:2], loader=EMPTY).added == 2
+
+
+def test_a_released_delivery_frees_its_slot_and_its_occurrence():
+    checks = [Check("ch", 7 * DAY, 1, "channel_cap", "s"), Check("cw", 7 * DAY, 1, "campaign_cap")]
+    assert gate_reserve(member_id=1, at=AT, checks=checks, entries=[sms(5, "a")], loader=EMPTY).added == 1
+    assert gate_reserve(member_id=1, at=AT, checks=checks, entries=[sms(5, "b")]).added == 0
+    gate_release(member_id=1, entries=[sms(5, "a")])
+    assert gate_reserve(member_id=1, at=AT, checks=checks, entries=[sms(5, "b")]).added == 1
 
 
 def test_the_single_member_path_refuses_from_the_gate_and_records_the_reason():
