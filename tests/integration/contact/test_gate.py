@@ -24,6 +24,7 @@ from .factories import AT, campaign, member, policy
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 
 US = dt.timedelta(microseconds=1)
+SECOND = dt.timedelta(seconds=1)
 
 DAY = dt.timedelta(days=1)
 EMPTY = lambda member_id, at: []  # noqa: E731 - a loader that finds nothing in PostgreSQL
@@ -52,26 +53,29 @@ def test_a_missing_set_is_loaded_through_the_loader_first():
     assert client().exists(member_key(7))
 
 
+WEEK_SMS_CAP_1 = Check("ch", 7 * DAY, 1, "channel_cap", "s")
+WEEK_SMS_CAP_2 = Check("ch", 7 * DAY, 2, "channel_cap", "s")
+WEEK_FATIGUE_2 = Check("fa", 7 * DAY, 2, "fatigue_cap")
+
+
 @pytest.mark.parametrize(
     ("check", "existing", "entry", "accepted"),
     [
-        pytest.param(Check("ch", 7 * DAY, 2, "channel_cap", "s"), [past("sms", 1), past("sms", 2)], sms(3, "c"),
-                     False, id="channel-full"),
-        pytest.param(Check("ch", 7 * DAY, 2, "channel_cap", "s"), [past("sms", 1), past("sms", 2, counts=False)],
-                     sms(3, "c"), True, id="channel-exempt-not-counted"),
+        pytest.param(WEEK_SMS_CAP_2, [past("sms", 1), past("sms", 2)], sms(3, "c"), False, id="channel-full"),
+        pytest.param(WEEK_SMS_CAP_2, [past("sms", 1), past("sms", 2, counts=False)], sms(3, "c"), True,
+                     id="channel-exempt-not-counted"),
         pytest.param(Check("ch", 7 * DAY, 1, "channel_cap", "e"), [past("sms", 1)], sms(3, "c"), True,
                      id="other-channel"),
-        pytest.param(Check("ch", 7 * DAY, 1, "channel_cap", "s"), [past("sms", 1, ago=7 * DAY)], sms(3, "c"), True,
+        pytest.param(WEEK_SMS_CAP_1, [past("sms", 1, ago=7 * DAY)], sms(3, "c"), True,
                      id="window-start-excluded"),
-        pytest.param(Check("ch", 7 * DAY, 1, "channel_cap", "s"), [past("sms", 1, ago=7 * DAY - US)], sms(3, "c"),
-                     True, id="window-start-plus-a-microsecond-not-seen-to-the-second"),
-        pytest.param(Check("ch", 7 * DAY, 1, "channel_cap", "s"),
-                     [past("sms", 1, ago=7 * DAY - dt.timedelta(seconds=1))], sms(3, "c"), False,
+        pytest.param(WEEK_SMS_CAP_1, [past("sms", 1, ago=7 * DAY - US)], sms(3, "c"), True,
+                     id="window-start-plus-a-microsecond-not-seen-to-the-second"),
+        pytest.param(WEEK_SMS_CAP_1, [past("sms", 1, ago=7 * DAY - SECOND)], sms(3, "c"), False,
                      id="window-start-plus-a-second"),
-        pytest.param(Check("fa", 7 * DAY, 2, "fatigue_cap"), [past("sms", 1), past("view", 9)], sms(3, "c"), False,
+        pytest.param(WEEK_FATIGUE_2, [past("sms", 1), past("view", 9)], sms(3, "c"), False,
                      id="fatigue-counts-impressions"),
-        pytest.param(Check("fa", 7 * DAY, 2, "fatigue_cap"), [past("sms", 1), past("portal", 4)], sms(3, "c"),
-                     True, id="fatigue-ignores-unseen-portal"),
+        pytest.param(WEEK_FATIGUE_2, [past("sms", 1), past("portal", 4)], sms(3, "c"), True,
+                     id="fatigue-ignores-unseen-portal"),
         pytest.param(Check("cw", 7 * DAY, 2, "campaign_cap"), [past("sms", 5, "a"), past("email", 5, "a")],
                      sms(5, "c"), True, id="campaign-counts-occurrences-not-channels"),
         pytest.param(Check("cw", 7 * DAY, 2, "campaign_cap"), [past("sms", 5, "a"), past("sms", 5, "b")],
