@@ -113,9 +113,9 @@ class Delivery(ContactKey):
                 fields=["member", "viewed_at"], name="delivery_member_viewed",
                 condition=Q(viewed_at__isnull=False),
             ),
-            # Deferred (quiet hours) and unsent rows for the due sender.
+            # Deferred (quiet hours), lost and unsent rows for the due sender.
             models.Index(
-                fields=["send_after"], name="delivery_waiting",
+                fields=["send_after", "reserved_at"], name="delivery_waiting",
                 condition=Q(status__in=["reserved", "sending"]),
             ),
         ]

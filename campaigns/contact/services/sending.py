@@ -33,6 +33,9 @@ logger = logging.getLogger(__name__)
 
 # A claim older than this is a worker that died mid-send: the due sender takes the row again.
 CLAIM_TIMEOUT = dt.timedelta(minutes=15)
+# A row still reserved this long after its reservation lost its send task (the broker was
+# down at the commit, say): the due sender sends it.
+LOST_AFTER = dt.timedelta(minutes=10)
 DUE_BATCH = 1000
 
 
@@ -168,10 +171,13 @@ def deliveries_fail(*, failures: list[tuple[int, str]], now: dt.datetime | None 
 
 
 def deliveries_send_due(*, now: dt.datetime | None = None, limit: int = DUE_BATCH) -> SendReport:
-    """Send what waited for the end of quiet hours, and what a dead worker left claimed."""
+    """Send what waited for the end of quiet hours, what lost its send task, and what a dead
+    worker left claimed."""
     now = now or dt.datetime.now(dt.UTC)
-    waiting = Q(status=DeliveryStatus.RESERVED, send_after__lte=now) | Q(
-        status=DeliveryStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
+    waiting = (
+        Q(status=DeliveryStatus.RESERVED, send_after__lte=now)
+        | Q(status=DeliveryStatus.RESERVED, send_after__isnull=True, reserved_at__lt=now - LOST_AFTER)
+        | Q(status=DeliveryStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
     )
     ids = list(Delivery.objects.filter(waiting).order_by("id").values_list("id", flat=True)[:limit])
     return deliveries_send(delivery_ids=ids, now=now)

@@ -79,10 +79,19 @@ def test_quiet_hours_wait_for_the_due_sender(sms_outbox):
     assert [s.to for s in sms_outbox] == [target.msisdn]
 
 
+def test_a_delivery_whose_send_task_was_lost_is_sent_by_the_due_sender(sms_outbox):
+    policy()
+    c = campaign(send_portal=False, send_sms=True)
+    reserve(c, members=[member()])
+    assert deliveries_send_due(now=AT + dt.timedelta(minutes=9)).sent == 0
+    assert deliveries_send_due(now=AT + dt.timedelta(minutes=11)).sent == 1
+    assert len(sms_outbox) == 1
+
+
 def test_a_claim_left_by_a_dead_worker_is_taken_again(sms_outbox):
     policy()
     c = campaign(send_portal=False, send_sms=True)
     reserve(c, members=[member()])
-    Delivery.objects.update(status="sending", claimed_at=AT)
-    assert deliveries_send_due(now=AT + dt.timedelta(minutes=14)).sent == 0
-    assert deliveries_send_due(now=AT + dt.timedelta(minutes=16)).sent == 1
+    Delivery.objects.update(status="sending", claimed_at=AT + dt.timedelta(minutes=10))
+    assert deliveries_send_due(now=AT + dt.timedelta(minutes=24)).sent == 0
+    assert deliveries_send_due(now=AT + dt.timedelta(minutes=26)).sent == 1
