@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -15,10 +16,20 @@ from .services.tiers import member_tier_rank
 
 
 def member_id_for_user(*, user) -> int | None:
-    """The id of the member line linked to this portal login (one small query), or None."""
+    """The id of the member line linked to this portal login, or None. Every member API request
+    asks, so it is one plain statement (the ORM took longer to compile it than the database to
+    answer)."""
     if not user.is_authenticated:
         return None
-    return Member.objects.filter(user=user).values_list("pk", flat=True).first()
+    with connection.cursor() as cursor:
+        cursor.execute(_MEMBER_OF_USER_SQL, [user.pk])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+_MEMBER_OF_USER_SQL = (
+    f"SELECT id FROM {Member._meta.db_table} WHERE user_id = %s"  # unique: one line per login
+)
 
 
 def outbox_pending(*, after: int, limit: int) -> list[NetworkOutbox]:

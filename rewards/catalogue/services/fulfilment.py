@@ -8,10 +8,12 @@ pool, merchandise becomes a ``Fulfilment`` to ship. Each returns the voucher cod
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 
 from ..models import (
     CODE_KINDS,
@@ -20,6 +22,7 @@ from ..models import (
     Fulfilment,
     NetworkOutbox,
     OutboxKind,
+    OutboxState,
     RewardKind,
     VoucherCode,
     VoucherState,
@@ -36,6 +39,7 @@ class FulfilmentOrder:
     msisdn: str
     account_number: str
     delivery_address: DeliveryAddress | None
+    now: dt.datetime
 
 
 def _network(order: FulfilmentOrder) -> str:
@@ -45,16 +49,37 @@ def _network(order: FulfilmentOrder) -> str:
         RewardKind.DATA_PACK: (OutboxKind.DATA, reward.data_mb, "MB"),
         RewardKind.VOICE_MINUTES: (OutboxKind.MINUTES, reward.voice_minutes, "min"),
     }[reward.kind]
-    NetworkOutbox.objects.create(
-        redemption_id=order.redemption_id,
-        member_id=order.member_id,
-        kind=kind,
-        msisdn=order.msisdn,
-        account_number=order.account_number,
-        quantity=quantity,
-        unit=unit,
-    )
+    at = _db_value("created_at", order.now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_OUTBOX_SQL,
+            [
+                order.redemption_id,
+                order.member_id,
+                kind.value,
+                order.msisdn,
+                order.account_number,
+                _db_value("quantity", quantity),
+                unit,
+                OutboxState.PENDING.value,
+                at,
+                at,
+            ],
+        )
     return ""
+
+
+# One plain INSERT on the hot path of network rewards (``NetworkOutbox.objects.create`` cost
+# more CPU than the statement).
+_INSERT_OUTBOX_SQL = (
+    f"INSERT INTO {NetworkOutbox._meta.db_table} (redemption_id, member_id, kind, msisdn, account_number, "
+    "quantity, unit, state, attempts, last_error, created_at, updated_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 0, '', %s, %s)"
+)
+
+
+def _db_value(field: str, value):
+    return NetworkOutbox._meta.get_field(field).get_db_prep_save(value, connection)
 
 
 def _code(order: FulfilmentOrder) -> str:
