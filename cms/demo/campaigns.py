@@ -109,6 +109,7 @@ DEMO_CAMPAIGNS = [
 class CampaignsDemoResult:
     audiences_created: int
     campaigns_created: int
+    runs_started: int = 0
 
 
 def _conditions(conditions: list) -> list:
@@ -153,3 +154,17 @@ def demo_campaigns_load(*, now: dt.datetime | None = None) -> CampaignsDemoResul
         campaign.save_revision().publish()
         created += 1
     return CampaignsDemoResult(audiences_created, created)
+
+
+def demo_campaigns_send(*, now: dt.datetime | None = None) -> int:
+    """One scheduler tick, as beat would run it: the one-shot campaigns and today's triggered
+    ones start sending (with eager Celery, the embedded mode, they are sent by the time this
+    returns). The demo's emails and SMS are kept in memory rather than printed. A second run
+    starts nothing: each campaign occurrence runs once. Returns the runs started."""
+    from django.test import override_settings
+
+    from campaigns.sends.services.plan import sends_tick
+
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+                           SMS_BACKEND="club.members.sms.LocmemSmsBackend"):
+        return len(sends_tick(now=now).runs)

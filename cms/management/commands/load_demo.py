@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from cms.demo.campaigns import demo_campaigns_load
+from cms.demo.campaigns import demo_campaigns_load, demo_campaigns_send
 from cms.demo.financial import demo_financial_load
 from cms.demo.people import demo_people_load
 from cms.demo.site import demo_site_load
@@ -26,6 +26,7 @@ class Command(BaseCommand):
         logins = demo_people_load()
         financial = demo_financial_load()
         campaigns = demo_campaigns_load()
+        runs = demo_campaigns_send()
         self.stdout.write(
             f"Demo operator: site '{home.title}'; subscribers created {report.created}, "
             f"updated {report.updated}, unchanged {report.unchanged}; "
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Campaigns: audiences created {campaigns.audiences_created}, campaigns created "
-            f"{campaigns.campaigns_created}."
+            f"{campaigns.campaigns_created}; sends started {runs}."
         )
         self.stdout.write("Demo logins (password after the colon):")
         for login in logins:

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import Site
 
+from campaigns.contact.models import Delivery
 from campaigns.models import Campaign
 from club.members.models import ConsentRecord, Member
 from cms.demo.people import DEMO_SUBSCRIBERS
@@ -33,15 +34,18 @@ def _snapshot():
         "tiers": list(MemberTier.objects.order_by("pk").values_list("pk", "tier_id")),
         "redemptions": list(Redemption.objects.order_by("pk").values_list("pk", "state")),
         "campaigns": list(Campaign.objects.order_by("pk").values_list("pk", "live", "latest_revision_id")),
+        "deliveries": list(Delivery.objects.order_by("pk").values_list("pk", "status")),
     }
 
 
-def test_load_demo_builds_the_operator_and_is_idempotent(capsys):
-    call_command("load_demo", members=SIZE)
+def test_load_demo_builds_the_operator_and_is_idempotent(capsys, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the sends' tasks run after commit
+        call_command("load_demo", members=SIZE)
     first = _snapshot()
     first_output = capsys.readouterr().out
 
-    call_command("load_demo", members=SIZE)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", members=SIZE)
     second_output = capsys.readouterr().out
 
     assert _snapshot() == first
@@ -53,7 +57,8 @@ def test_load_demo_builds_the_operator_and_is_idempotent(capsys):
     assert "rewards created 7" in first_output and "new redemptions 0" in second_output
     assert first["ledger"] and first["tiers"] and first["redemptions"]
     assert "audiences created 4, campaigns created 5" in first_output
-    assert "audiences created 0, campaigns created 0" in second_output
+    assert "audiences created 0, campaigns created 0; sends started 0" in second_output
+    assert first["deliveries"] and first["deliveries"] == _snapshot()["deliveries"]
     assert [live for _pk, live, _revision in first["campaigns"]] == [True] * 5
     for login in DEMO_SUBSCRIBERS:
         assert f"{login.email}: {login.password}" in second_output
@@ -110,3 +115,16 @@ def test_demo_campaigns_reach_their_audiences():
     assert 0 < counts["Budget pack for Control Seekers"] == Member.objects.filter(
         segment="control_seekers", status="active").count()
     assert 0 < counts["VIP invitation: football night"] < SIZE
+
+
+def test_demo_one_shot_campaigns_are_sent_within_the_caps(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", members=SIZE)
+
+    sent = Counter(Delivery.objects.values_list("campaign__name", "status"))
+    vip = Campaign.objects.get(name="VIP invitation: football night")
+    assert sent[("VIP invitation: football night", "sent")] > 0
+    assert sent[("Budget pack for Control Seekers", "sent")] > 0
+    reached = set(Delivery.objects.filter(campaign=vip).values_list("member_id", flat=True))
+    assert reached <= set(Member.objects.filter(status="active").values_list("pk", flat=True))
+    assert not Delivery.objects.filter(campaign=vip, member__consent_marketing=False).exists()
