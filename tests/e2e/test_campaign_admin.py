@@ -11,7 +11,9 @@ from campaigns.audiences.models import Audience
 from campaigns.models import Campaign
 from tests.integration.members.factories_admin import staff_with_mfa
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the groups and workflow that migrations create are back for each test,
+# whatever transactional test flushed the tables before.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 NAMESPACE = "wagtailsnippets_campaigns_campaign"
 ADD_PATH, LIST_PATH = reverse(f"{NAMESPACE}:add"), reverse(f"{NAMESPACE}:list")
