@@ -8,9 +8,12 @@ shared limited reward, network outbox row). Every answer must be a 201.
 baseline: ``GET /bench/minimal`` per second (a ``JsonResponse`` behind the same middleware,
 same cookies, same server and clients). The two alternate in 5 rounds (a change of load on a
 shared machine hits both) and each is the total of its rounds.
-The server is gunicorn (6 gthread workers x 2 threads; ``BENCH_SERVER_WORKERS``,
-``BENCH_SERVER_THREADS``) on a free port with the throw-away bench database, DEBUG off and
-persistent connections; the clients are 16 threads with keep-alive ``http.client``.
+The server is gunicorn (2 gthread workers x 8 threads: one process per core, a thread for each
+client; ``BENCH_SERVER_WORKERS``, ``BENCH_SERVER_THREADS``) on a free port with the throw-away
+bench database, DEBUG off and persistent connections; the clients are 16 threads with
+keep-alive ``http.client``. A kept-alive connection stays with the worker that accepted it, so
+with more workers than cores (6 x 2 before) the clients that landed on a crowded worker waited
+behind each other while others idled: a slower baseline and a long tail for both.
 ``BENCH_UNLIMITED_STOCK=1`` measures a reward without a stock row.
 """
 
@@ -37,8 +40,8 @@ CLIENTS = 16
 COST = 60
 WARMUP_PER_CLIENT = 5
 ROUNDS = 5
-SERVER_WORKERS = int(os.environ.get("BENCH_SERVER_WORKERS", 6))
-SERVER_THREADS = int(os.environ.get("BENCH_SERVER_THREADS", 2))
+SERVER_WORKERS = int(os.environ.get("BENCH_SERVER_WORKERS", 2))
+SERVER_THREADS = int(os.environ.get("BENCH_SERVER_THREADS", 8))
 P95_LIMIT_MS = 150
 ROOT = Path(__file__).resolve().parents[2]
 
