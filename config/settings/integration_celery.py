@@ -29,4 +29,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # every minute, on the minute: Wagtail's scheduled go-live/expiry, then the campaign sends
     "wagtail-publish-scheduled": {"task": "sends.wagtail_publish_scheduled", "schedule": crontab()},
     "sends-tick": {"task": "sends.tick", "schedule": crontab()},
+    # the audiences' stored counts: lifecycle conditions (birthdays, expiring points) move daily
+    "audiences-counts-refresh": {
+        "task": "audiences.counts_refresh_nightly", "schedule": crontab(hour=3, minute=0),
+    },
 }
