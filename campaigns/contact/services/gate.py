@@ -101,7 +101,7 @@ def client():
 
 @lru_cache(maxsize=4)
 def _scripts(redis_client):
-    return tuple(redis_client.register_script(s) for s in (gate_lua.RESERVE, gate_lua.LOAD, gate_lua.RELEASE))
+    return tuple(redis_client.register_script(s) for s in (gate_lua.LOAD, gate_lua.RELEASE))
 
 
 def _seconds(moment: dt.datetime) -> int:
@@ -164,7 +164,7 @@ Loader = Callable[[int, dt.datetime], list[Contact]]
 
 def gate_load(*, member_id: int, at: dt.datetime, loader: Loader = member_contacts) -> bool:
     """Load a member's set from PostgreSQL unless it is loaded; False if it was."""
-    _reserve, load, _release = _scripts(client())
+    load, _release = _scripts(client())
     args: list = [lifetime()]
     for score, name in set_entries(loader(member_id, at)):
         args.extend([score, name])
@@ -181,51 +181,108 @@ def _check_text(checks: tuple[Check, ...], horizon_s: int) -> tuple[tuple[Check,
     return kept, text
 
 
+BATCH = 200  # requests per Lua call: Redis runs nothing else during one
+IN_FLIGHT = 2  # calls sent before the first reply is read: Python prepares one while Redis runs one
+
+
+@lru_cache(maxsize=4)
+def _reserve_sha(redis_client) -> str:
+    return redis_client.script_load(gate_lua.RESERVE)
+
+
+class _Batch:
+    def __init__(self, indexes: list[int]):
+        self.indexes = indexes
+        self.kept: list[tuple[Check, ...]] = []
+
+
+def _encode(batch: _Batch, requests: Sequence[GateRequest], keep: int, prepared: dict) -> list:
+    texts: dict[str, int] = {}
+    local: dict[str, int] = {}
+    keys: list[str] = []
+    ops: list = []
+    prefix = f"{key_prefix()}gate:"
+    for i in batch.indexes:
+        r = requests[i]
+        found = prepared.get(id(r.checks))
+        if found is None:
+            found = prepared[id(r.checks)] = _check_text(r.checks, keep)
+        checks, text = found
+        number = local.get(text)
+        if number is None:
+            number = local[text] = texts.setdefault(text, len(texts) + 1)
+        batch.kept.append(checks)
+        keys.append(prefix + str(r.member_id))
+        ops.append(f"{int(r.at.timestamp())},{number},{len(r.entries)}")
+        ops.extend(r.entries)
+    return ["EVALSHA", None, len(keys), *keys, 0, len(texts), *texts, *ops]
+
+
+def _decode(batch: _Batch, reply: bytes, answers: list, missing: list[int]) -> None:
+    for n, (i, result) in enumerate(zip(batch.indexes, reply.split(b";"), strict=True)):
+        added, _comma, failing = result.partition(b",")
+        if added == b"-1":
+            missing.append(i)
+        else:
+            failing = int(failing)
+            refused_by = batch.kept[n][failing - 1] if failing else None
+            answers[i] = GateAnswer(added=int(added), refused_by=refused_by)
+
+
+def _reserve_pass(
+    redis_client, requests: Sequence[GateRequest], indexes: list[int], answers: list
+) -> list[int]:
+    """One pass over ``indexes``, ``BATCH`` requests a call, ``IN_FLIGHT`` calls on the wire;
+    returns the requests whose set is not loaded."""
+    keep = int(horizon().total_seconds())
+    sha = _reserve_sha(redis_client)
+    prepared: dict = {}
+    missing: list[int] = []
+    waiting: list[_Batch] = []
+    pool = redis_client.connection_pool
+    connection = pool.get_connection()
+    try:
+        for start in range(0, len(indexes), BATCH):
+            batch = _Batch(indexes[start:start + BATCH])
+            command = _encode(batch, requests, keep, prepared)
+            command[1] = sha
+            connection.send_command(*command)
+            waiting.append(batch)
+            if len(waiting) >= IN_FLIGHT:
+                _decode(waiting.pop(0), connection.read_response(), answers, missing)
+        while waiting:
+            _decode(waiting.pop(0), connection.read_response(), answers, missing)
+    except BaseException:
+        connection.disconnect()  # replies may be left on the wire
+        raise
+    finally:
+        pool.release(connection)
+    return missing
+
+
 def gate_reserve_many(requests: Sequence[GateRequest], *, loader: Loader = member_contacts
                       ) -> list[GateAnswer | None]:
-    """``gate_reserve`` for many requests in one round trip and one Lua call (each request
-    atomic on its member's set, in order); sets Redis lost are loaded from PostgreSQL and their
-    requests asked again. ``None`` answers: no Redis, or it failed (PostgreSQL decides alone).
-    Keep batches to a few hundred requests: Redis runs nothing else during the call."""
+    """``gate_reserve`` for many requests: one Lua call per ``BATCH`` (each request atomic on
+    its member's set, requests in order), sets Redis lost loaded from PostgreSQL and their
+    requests asked again. ``None`` answers: no Redis, or it failed (PostgreSQL decides alone)."""
     redis_client = client()
     if redis_client is None or not requests:
         return [None] * len(requests)
     import redis
 
-    keep = int(horizon().total_seconds())
     answers: list[GateAnswer | None] = [None] * len(requests)
     pending = list(range(len(requests)))
     try:
-        reserve, _load, _release = _scripts(redis_client)
         for _attempt in range(3):
-            texts: dict[str, int] = {}
-            prepared: dict[int, tuple[tuple[Check, ...], int]] = {}  # by id() of a checks tuple
-            kept: list[tuple[Check, ...]] = []
-            keys: list[str] = []
-            ops: list = []
+            try:
+                pending = _reserve_pass(redis_client, requests, pending, answers)
+            except redis.ResponseError as exc:
+                if "NOSCRIPT" not in str(exc):
+                    raise
+                _reserve_sha.cache_clear()  # Redis restarted: load the script again, redo the pass
+                pending = _reserve_pass(redis_client, requests, pending, answers)
             for i in pending:
-                r = requests[i]
-                found = prepared.get(id(r.checks))
-                if found is None:
-                    checks, text = _check_text(r.checks, keep)
-                    found = prepared[id(r.checks)] = (checks, texts.setdefault(text, len(texts) + 1))
-                kept.append(found[0])
-                keys.append(f"{key_prefix()}gate:{r.member_id}")
-                ops.append(f"{int(r.at.timestamp())},{found[1]},{len(r.entries)}")
-                ops.extend(r.entries)
-            reply = reserve(keys=keys, args=[0, len(texts), *texts, *ops])
-            missing = []
-            for n, (i, result) in enumerate(zip(pending, reply.split(b";"), strict=True)):
-                added, _comma, failing = result.partition(b",")
-                if added == b"-1":
-                    missing.append(i)
-                else:
-                    failing = int(failing)
-                    refused_by = kept[n][failing - 1] if failing else None
-                    answers[i] = GateAnswer(added=int(added), refused_by=refused_by)
-            for i in missing:
                 gate_load(member_id=requests[i].member_id, at=requests[i].at, loader=loader)
-            pending = missing
             if not pending:
                 break
     except redis.RedisError as exc:
@@ -258,7 +315,7 @@ def gate_release_many(entries_by_member: dict[int, list[str]]) -> None:
     import redis
 
     try:
-        _reserve, _load, release = _scripts(redis_client)
+        _load, release = _scripts(redis_client)
         pipe = redis_client.pipeline(transaction=False)
         for member_id, names in entries_by_member.items():
             release(keys=[member_key(member_id)], args=names, client=pipe)
