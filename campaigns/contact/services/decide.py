@@ -158,12 +158,12 @@ def decision_sql(
         f" WHERE d.campaign_id = {cost_p(d.campaign_id)} AND d.member_id = c.id"
         f" AND d.occurrence = {cost_p(d.occurrence)} AND {LIVE}) THEN 0 ELSE {cost_p(d.offer_cost)} END)"
     )
-    # OFFSET 0 keeps each test a per-member index lookup: as an anti-join, a stale row
+    # An OFFSET 0 fence keeps each test a per-member index lookup: as an anti-join, a stale row
     # estimate (a table just filled) once made it rescan the campaign's rows for every member.
     undecided = " AND ".join(
         f"NOT EXISTS (SELECT 1 FROM {table} x WHERE x.campaign_id = {where_p(d.campaign_id)}"
         f" AND x.member_id = c.id AND x.occurrence = {where_p(d.occurrence)}"
-        f" AND x.channel = {where_p(d.channel)} OFFSET 0)"
+        f" AND x.channel = {where_p(d.channel)}{vendor.fence()})"
         for table in (DELIVERY, "contact_suppression")
     )
     decided = (

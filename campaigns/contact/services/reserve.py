@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from campaigns.audiences.selectors import audience_filter
 from campaigns.models import Campaign
 from club.members.models import Member
 
@@ -56,9 +57,8 @@ class SliceOutcome:
 def slice_audience(run_slice: RunSlice, *, at: dt.datetime) -> Q:
     """The slice's members as a Q over Member: the campaign's audience on the operator's day
     of ``at``, and the extra filter."""
-    from campaigns.audiences.selectors import audience_filter
-
-    audience = audience_filter(audience=run_slice.campaign.audience, on=timezone.localdate(at))
+    on = timezone.localdate(at, timezone.get_default_timezone())
+    audience = audience_filter(audience=run_slice.campaign.audience, on=on)
     return audience & run_slice.extra_filter if run_slice.extra_filter is not None else audience
 
 

@@ -10,7 +10,6 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime, parse_time
 
 from .. import rules
@@ -23,6 +22,11 @@ def is_postgres() -> bool:
 def ts(value: dt.datetime) -> object:
     """A timestamp parameter for raw SQL."""
     return value if is_postgres() else connection.ops.adapt_datetimefield_value(value)
+
+
+def fence() -> str:
+    """Ends a subquery PostgreSQL must not flatten into a join (SQLite has no need)."""
+    return " OFFSET 0" if is_postgres() else ""
 
 
 def number(param: str) -> str:
@@ -118,6 +122,3 @@ def prepare_connection() -> None:
     raw.create_function("contact_holdout_bucket", 2, rules.holdout_bucket, deterministic=True)
     raw.create_function("contact_quiet_until", 6, _sqlite_quiet_until, deterministic=True)
 
-
-def now() -> dt.datetime:
-    return timezone.now()
