@@ -154,6 +154,19 @@ def test_the_same_key_and_body_answer_the_same_redemption(member):
     assert points_balance(member_id=member.pk).available == 90
 
 
+def test_a_retry_after_its_own_unit_was_the_last_still_gets_the_first_answer(member):
+    reward = RewardFactory(points_cost=10, stock=1)
+
+    first = redeem(member, reward)
+    again = redeem(member, reward)
+    other = redeem(member, reward, key="k2")
+
+    assert first.is_success and again.replayed and again.receipt == first.receipt
+    assert other.error == Code.OUT_OF_STOCK
+    assert RewardStock.objects.get(reward=reward).remaining == 0
+    assert points_balance(member_id=member.pk).available == 90
+
+
 def test_the_same_key_with_another_body_is_refused(member):
     reward, other_reward = RewardFactory(points_cost=10), RewardFactory(points_cost=10)
     redeem(member, reward)

@@ -106,6 +106,16 @@ def test_spend_with_a_used_key_returns_the_first_entry():
     assert points_balance(member_id=member.pk).available == 30
 
 
+def test_spend_with_a_used_key_returns_the_first_entry_even_when_the_rest_would_not_cover_it():
+    member = MemberFactory()
+    grant(member, 50, "e")
+    first = spend(member, 40, "r1")
+    again = spend(member, 40, "r1")
+    assert (again.pk, again.points) == (first.pk, -40)
+    assert points_balance(member_id=member.pk).available == 10
+    assert_consistent(member)
+
+
 def test_refund_gives_points_back_to_their_lots():
     member = MemberFactory()
     grant(member, 20, "old", at=T0)
