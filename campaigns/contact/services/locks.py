@@ -11,11 +11,12 @@ from club.members.models import Member
 from ..models import ContactState
 
 
-def contact_states_lock(members: QuerySet[Member]) -> None:
+def contact_states_lock(members: QuerySet[Member]) -> list[int] | None:
     """Lock the ContactState rows of ``members`` (a queryset, embedded as a subquery) until the
-    end of the caller's transaction. SQLite: nothing to do (its transactions are serial)."""
+    end of the caller's transaction; return the member ids locked. SQLite: nothing to do (its
+    transactions are serial), None."""
     if connection.vendor != "postgresql":
-        return
+        return None
     table = ContactState._meta.db_table
     ids_sql, params = members.order_by().values("id").query.sql_with_params()
     with connection.cursor() as cursor:
@@ -29,6 +30,7 @@ def contact_states_lock(members: QuerySet[Member]) -> None:
             " ORDER BY s.member_id FOR UPDATE",
             params,
         )
+        return [member_id for (member_id,) in cursor.fetchall()]
 
 
 def contact_state_lock(member_id: int) -> None:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from campaigns.audiences.selectors import audience_filter
 from campaigns.models import Campaign
 from club.members.models import Member
+from rewards.sql import ids_in
 
 from .. import rules
 from ..models import ContactPolicy, Delivery, Suppression, SuppressionReason
@@ -93,7 +94,11 @@ def reserve_chunk(
         any_audience = Q(pk__in=[])
         for q in audiences.values():
             any_audience |= q
-        contact_states_lock(Member.objects.filter(any_audience))
+        locked = contact_states_lock(Member.objects.filter(any_audience))
+        if locked is not None:
+            # Decide only members locked here: one who joins the audience in between waits
+            # for a later run rather than be decided without its lock.
+            audiences = {pk: q & Q(ids_in(Member, "id", locked)) for pk, q in audiences.items()}
         unknown = vendor.unknown_zones(_zones_in_range(id_from, id_to))
         contacted: set[int] = set()
         for run_slice in ordered:
