@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ CLAIM_TIMEOUT = dt.timedelta(minutes=15)
 # down at the commit, say): the due sender sends it.
 LOST_AFTER = dt.timedelta(minutes=10)
 DUE_BATCH = 1000
+DUE_SECONDS = 50  # a beat tick's share (every minute)
 
 
 @dataclass(frozen=True)
@@ -170,14 +172,30 @@ def deliveries_fail(*, failures: list[tuple[int, str]], now: dt.datetime | None 
     return len(rows)
 
 
-def deliveries_send_due(*, now: dt.datetime | None = None, limit: int = DUE_BATCH) -> SendReport:
+def deliveries_send_due(
+    *, now: dt.datetime | None = None, limit: int = DUE_BATCH, seconds: float = DUE_SECONDS
+) -> SendReport:
     """Send what waited for the end of quiet hours, what lost its send task, and what a dead
-    worker left claimed."""
+    worker left claimed: batches of ``limit``, until none is left or ``seconds`` have passed
+    (the next beat tick goes on; at 08:00 a whole night's deferred messages fall due at once)."""
     now = now or dt.datetime.now(dt.UTC)
     waiting = (
         Q(status=DeliveryStatus.RESERVED, send_after__lte=now)
         | Q(status=DeliveryStatus.RESERVED, send_after__isnull=True, reserved_at__lt=now - LOST_AFTER)
         | Q(status=DeliveryStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
     )
-    ids = list(Delivery.objects.filter(waiting).order_by("id").values_list("id", flat=True)[:limit])
-    return deliveries_send(delivery_ids=ids, now=now)
+    started = time.monotonic()
+    sent = failed = skipped = 0
+    after = 0
+    while True:
+        ids = list(
+            Delivery.objects.filter(waiting, id__gt=after).order_by("id").values_list("id", flat=True)[:limit]
+        )
+        if not ids:
+            break
+        report = deliveries_send(delivery_ids=ids, now=now)
+        sent, failed, skipped = sent + report.sent, failed + report.failed, skipped + report.skipped
+        after = ids[-1]
+        if len(ids) < limit or time.monotonic() - started > seconds:
+            break
+    return SendReport(sent=sent, failed=failed, skipped=skipped)

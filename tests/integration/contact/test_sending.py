@@ -79,6 +79,14 @@ def test_quiet_hours_wait_for_the_due_sender(sms_outbox):
     assert [s.to for s in sms_outbox] == [target.msisdn]
 
 
+def test_the_due_sender_goes_on_batch_after_batch(sms_outbox):
+    policy()
+    c = campaign(send_portal=False, send_sms=True)
+    reserve(c, members=[member() for _ in range(5)])
+    assert deliveries_send_due(now=AT + dt.timedelta(minutes=11), limit=2).sent == 5
+    assert len(sms_outbox) == 5
+
+
 def test_a_delivery_whose_send_task_was_lost_is_sent_by_the_due_sender(sms_outbox):
     policy()
     c = campaign(send_portal=False, send_sms=True)
