@@ -1,0 +1,201 @@
+"""Reads about club events: counts per event, a member's RSVPs, the upcoming events, and what
+an event page's RSVP box shows. Writes live in ``services``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from wagtail.models import Page
+
+from club.members.models import Member, MemberStatus
+from rewards.tiers.selectors import current_tiers
+
+from .models import EventPage, Rsvp, RsvpStatus
+from .services.results import RsvpReceipt
+from .services.rsvp import receipt_of
+
+
+@dataclass(frozen=True)
+class EventCounts:
+    event_id: int
+    capacity: int
+    confirmed: int
+    waitlisted: int
+
+    @property
+    def places_left(self) -> int:
+        return max(self.capacity - self.confirmed, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.places_left == 0
+
+
+def event_counts(*, event_ids: Iterable[int]) -> dict[int, EventCounts]:
+    """Confirmed, waitlisted and places left of each event (one query whatever their number).
+    A read outside the lock: right when read, possibly stale a moment later."""
+    ids = set(event_ids)
+    if not ids:
+        return {}
+    rows = (
+        EventPage.objects.filter(pk__in=ids)
+        .annotate(
+            n_confirmed=Count("rsvps", filter=Q(rsvps__status=RsvpStatus.CONFIRMED)),
+            n_waitlisted=Count("rsvps", filter=Q(rsvps__status=RsvpStatus.WAITLISTED)),
+        )
+        .values_list("pk", "capacity", "n_confirmed", "n_waitlisted")
+    )
+    return {pk: EventCounts(pk, capacity, confirmed, waitlisted) for pk, capacity, confirmed, waitlisted
+            in rows}
+
+
+def rsvp_for_member(*, event_id: int, member_id: int) -> RsvpReceipt | None:
+    """The member's RSVP to the event (cancelled ones too), or None if they never answered."""
+    rsvp = Rsvp.objects.filter(event_id=event_id, member_id=member_id).first()
+    return receipt_of(rsvp) if rsvp else None
+
+
+def rsvps_for_member(*, member_id: int, event_ids: Iterable[int]) -> dict[int, RsvpReceipt]:
+    """The member's RSVPs to these events, by event id."""
+    return {
+        rsvp.event_id: receipt_of(rsvp)
+        for rsvp in Rsvp.objects.filter(member_id=member_id, event_id__in=set(event_ids))
+    }
+
+
+def event_rsvps(*, event_id: int) -> list[Rsvp]:
+    """Everyone who answered the event: confirmed first (by time), then the waitlist in queue
+    order, then the cancelled."""
+    order = {RsvpStatus.CONFIRMED: 0, RsvpStatus.WAITLISTED: 1, RsvpStatus.CANCELLED: 2}
+    rows = list(Rsvp.objects.filter(event_id=event_id).select_related("member"))
+    return sorted(rows, key=lambda r: (
+        order[r.status], r.waitlist_position or 0, r.confirmed_at or r.created_at, r.pk))
+
+
+def event_page(*, event_id: int) -> EventPage | None:
+    """The published event page with this id."""
+    return EventPage.objects.live().filter(pk=event_id).first()
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    is_eligible: bool
+    reason: str = ""  # why not, for the member
+
+
+def member_eligibility(*, member_id: int, events: Iterable[EventPage]) -> dict[int, Eligibility]:
+    """Whether the member may RSVP to each event (active line, tier at least the event's
+    minimum), by event id. The services decide again under the lock; this is what pages show."""
+    events = list(events)
+    status = Member.objects.filter(pk=member_id).values_list("status", flat=True).first()
+    if status != MemberStatus.ACTIVE:
+        return {e.pk: Eligibility(False, _("Only active lines can RSVP to club events.")) for e in events}
+    result = {}
+    tier = None
+    for event in events:
+        if event.min_tier_id is None:
+            result[event.pk] = Eligibility(True)
+            continue
+        tier = tier or current_tiers(member_ids=[member_id])[member_id]
+        required = event.min_tier
+        if tier.tier_id is not None and tier.rank >= required.rank:
+            result[event.pk] = Eligibility(True)
+        else:
+            result[event.pk] = Eligibility(False, _("This event is for %(tier)s members and above.")
+                                           % {"tier": required.name})
+    return result
+
+
+@dataclass(frozen=True)
+class UpcomingEvent:
+    event_id: int
+    title: str
+    intro: str
+    url: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    time_zone: str
+    venue_name: str
+    online: bool
+    min_tier_name: str
+    counts: EventCounts
+    is_open: bool  # RSVPs are taken now
+    rsvp: RsvpReceipt | None = None  # the member's, when a member was given
+    eligibility: Eligibility | None = None  # the member's, when a member was given
+
+    @property
+    def rsvp_status(self) -> str:
+        return self.rsvp.status if self.rsvp else ""
+
+
+def event_upcoming(
+    *, member_id: int | None, now: dt.datetime, limit: int = 10, index: Page | None = None
+) -> list[UpcomingEvent]:
+    """Published events that have not ended, soonest first, with their counts and, for a
+    member, their RSVP and whether they may RSVP. ``index``: only that index page's events.
+    A handful of queries whatever the number of events."""
+    events = EventPage.objects.live().filter(ends_at__gt=now).select_related("min_tier")
+    if index is not None:
+        events = events.child_of(index)
+    events = list(events.order_by("starts_at", "pk")[:limit])
+    ids = [e.pk for e in events]
+    counts = event_counts(event_ids=ids)
+    rsvps = rsvps_for_member(member_id=member_id, event_ids=ids) if member_id else {}
+    eligibility = member_eligibility(member_id=member_id, events=events) if member_id else {}
+    return [
+        UpcomingEvent(
+            event_id=e.pk, title=e.title, intro=e.intro, url=e.url or "", starts_at=e.starts_at,
+            ends_at=e.ends_at, time_zone=e.time_zone, venue_name=e.venue_name, online=e.is_online,
+            min_tier_name=e.min_tier.name if e.min_tier else "", counts=counts[e.pk],
+            is_open=now < e.rsvp_closes_at, rsvp=rsvps.get(e.pk), eligibility=eligibility.get(e.pk),
+        )
+        for e in events
+    ]
+
+
+@dataclass(frozen=True)
+class RsvpPanel:
+    """What an event page's RSVP box shows (``events/_rsvp_panel.html``)."""
+
+    event_id: int
+    counts: EventCounts
+    closes_at: dt.datetime
+    cancel_deadline: dt.datetime
+    has_started: bool
+    is_open: bool  # RSVPs are taken now
+    has_member: bool  # the visitor is logged in with a linked line
+    rsvp: RsvpReceipt | None = None
+    eligibility: Eligibility | None = None
+    cancel_closed: bool = False  # the member's place is confirmed and the deadline has passed
+
+    @property
+    def can_rsvp(self) -> bool:
+        standing = self.rsvp is not None and not self.rsvp.is_cancelled
+        eligible = self.eligibility is not None and self.eligibility.is_eligible
+        return self.has_member and self.is_open and not standing and eligible
+
+    @property
+    def can_cancel(self) -> bool:
+        if not self.has_member or self.rsvp is None or self.has_started or self.rsvp.is_cancelled:
+            return False
+        return not self.cancel_closed
+
+
+def event_rsvp_panel(*, event: EventPage, member_id: int | None, now: dt.datetime) -> RsvpPanel:
+    """The RSVP box of ``event`` for a member (None: a visitor without a linked line)."""
+    counts = event_counts(event_ids=[event.pk]).get(event.pk) or EventCounts(event.pk, event.capacity, 0, 0)
+    rsvp = eligibility = None
+    if member_id is not None:
+        rsvp = rsvp_for_member(event_id=event.pk, member_id=member_id)
+        eligibility = member_eligibility(member_id=member_id, events=[event])[event.pk]
+    return RsvpPanel(
+        event_id=event.pk, counts=counts, closes_at=event.rsvp_closes_at,
+        cancel_deadline=event.cancel_deadline, has_started=now >= event.starts_at,
+        is_open=event.live and now < event.rsvp_closes_at, has_member=member_id is not None,
+        rsvp=rsvp, eligibility=eligibility,
+        cancel_closed=rsvp is not None and rsvp.is_confirmed and now > event.cancel_deadline,
+    )
