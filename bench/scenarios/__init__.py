@@ -6,11 +6,12 @@ Scenario modules import Django code inside ``run`` only: the registry is read be
 
 from types import ModuleType
 
-from . import accrual, capcheck, import_subscribers, redemption
+from . import accrual, capcheck, fanout, import_subscribers, redemption
 
 SCENARIOS: dict[str, ModuleType] = {
     import_subscribers.NAME: import_subscribers,
     accrual.NAME: accrual,
     redemption.NAME: redemption,
+    fanout.NAME: fanout,
     capcheck.NAME: capcheck,
 }

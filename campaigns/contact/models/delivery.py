@@ -47,14 +47,19 @@ class ContactKey(models.Model):
     """What a delivery and a suppression are about: (campaign or topic, member, occurrence,
     channel), unique in each table."""
 
+    # No single-column indexes on the two keys: the unique (campaign, member, ...) and the
+    # (member, ...) indexes lead with them. A lone campaign index was worse than useless: with
+    # statistics taken before a send, PostgreSQL chose it for the per-member cap counts and read
+    # all of the campaign's rows for every member (46 s a chunk at 100k members; docs/caps.md).
     campaign = models.ForeignKey(
-        "campaigns.Campaign", on_delete=models.PROTECT, null=True, blank=True,
+        "campaigns.Campaign", on_delete=models.PROTECT, null=True, blank=True, db_index=False,
         related_name="%(class)s_records", verbose_name=_("campaign"),
     )
     # System messages (no campaign) are keyed by a topic instead, e.g. "points_expiring".
     topic = models.CharField(_("topic"), max_length=40, blank=True, default="")
     member = models.ForeignKey(
-        "members.Member", on_delete=models.CASCADE, related_name="%(class)s_records", verbose_name=_("member")
+        "members.Member", on_delete=models.CASCADE, db_index=False, related_name="%(class)s_records",
+        verbose_name=_("member"),
     )
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     occurrence = models.CharField(_("occurrence"), max_length=40)

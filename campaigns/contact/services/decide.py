@@ -111,7 +111,7 @@ def _reason_cases(p: _Params, d: Decision) -> list[tuple[str, str]]:
     if d.min_gap_hours:
         cases.append(
             (f"EXISTS (SELECT 1 {_campaign_rows(p, d)}"
-             f" AND d.reserved_at > {p(vendor.ts(_since(d, hours=d.min_gap_hours)))})",
+             f" AND d.reserved_at > {p(vendor.ts(_since(d, hours=d.min_gap_hours)))}{vendor.fence()})",
              R.MIN_GAP)
         )
     cases.append((f"NOT c.consent_{d.channel}", R.NO_CHANNEL_CONSENT))
@@ -156,10 +156,13 @@ def decision_sql(
     cost = (
         f"({cost_p(d.channel_cost)} + CASE WHEN EXISTS (SELECT 1 FROM {DELIVERY} d"
         f" WHERE d.campaign_id = {cost_p(d.campaign_id)} AND d.member_id = c.id"
-        f" AND d.occurrence = {cost_p(d.occurrence)} AND {LIVE}) THEN 0 ELSE {cost_p(d.offer_cost)} END)"
+        f" AND d.occurrence = {cost_p(d.occurrence)} AND {LIVE}{vendor.fence()})"
+        f" THEN 0 ELSE {cost_p(d.offer_cost)} END)"
     )
-    # An OFFSET 0 fence keeps each test a per-member index lookup: as an anti-join, a stale row
-    # estimate (a table just filled) once made it rescan the campaign's rows for every member.
+    # An OFFSET 0 fence keeps each EXISTS a per-member index lookup. As an anti-join, a stale
+    # row estimate (a table just filled) once made it rescan the campaign's rows for every
+    # member; as a hashed subplan (which PostgreSQL may pick for an EXISTS without OFFSET) it
+    # reads all of the campaign's rows once per chunk, a cost that grows with the send.
     undecided = " AND ".join(
         f"NOT EXISTS (SELECT 1 FROM {table} x WHERE x.campaign_id = {where_p(d.campaign_id)}"
         f" AND x.member_id = c.id AND x.occurrence = {where_p(d.occurrence)}"

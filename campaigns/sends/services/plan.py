@@ -69,6 +69,8 @@ def runs_start(*, due: list[tuple[Campaign, str]], now: dt.datetime) -> tuple[Wa
     has a run (a concurrent or earlier tick) is skipped by the unique constraint."""
     from ..tasks import wave_plan_task
 
+    if not due:
+        return None, []
     with transaction.atomic():
         wave = Wave.objects.create(due_at=now, chunk_size=tunables.chunk_size())
         runs = []

@@ -53,12 +53,16 @@ def run_slice(run: Run):
 
 
 def deliveries_queue(delivery_ids: list[int]) -> int:
-    """Queue ``deliveries_send`` for ``delivery_ids`` once the transaction commits."""
+    """Queue ``deliveries_send`` for ``delivery_ids`` once the transaction commits. The message
+    header says how many ids it carries instead of repeating them all (Celery's default)."""
     from campaigns.contact.tasks import deliveries_send_task
 
     size = tunables.deliveries_per_task()
     for start in range(0, len(delivery_ids), size):
-        deliveries_send_task.delay_on_commit(delivery_ids[start:start + size])
+        batch = delivery_ids[start:start + size]
+        deliveries_send_task.apply_async_on_commit(
+            args=(batch,), argsrepr=f"({len(batch)} delivery ids from {batch[0]})"
+        )
     return len(delivery_ids)
 
 

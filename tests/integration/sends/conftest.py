@@ -28,7 +28,11 @@ def queued(monkeypatch):
     from campaigns.contact import tasks as contact_tasks
 
     batches: list[list[int]] = []
-    monkeypatch.setattr(contact_tasks.deliveries_send_task, "delay", lambda ids: batches.append(sorted(ids)))
+
+    def apply_async(args=(), kwargs=None, **options):
+        batches.append(sorted(args[0]))
+
+    monkeypatch.setattr(contact_tasks.deliveries_send_task, "apply_async", apply_async)
     return batches
 
 
