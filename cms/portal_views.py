@@ -5,14 +5,18 @@ from __future__ import annotations
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns.offers.selectors import offer_card
 from campaigns.offers.services import offer_accept_delivery, offers_show
+from club.events.selectors import event_page, event_rsvp_panel
+from club.events.services import rsvp_cancel, rsvp_create
 from club.members.selectors import member_for_user
 from club.members.services.line_link import (
     LineLinkAlreadyLinked,
@@ -73,6 +77,39 @@ def offer_accept(request: HttpRequest, delivery_id: int) -> HttpResponse:
     if request.htmx and card is not None:
         return render(request, "portal/_offer_card.html", {"offer": card, "error": result.message})
     return redirect("portal:dashboard")
+
+
+@require_POST
+def event_rsvp(request: HttpRequest, event_id: int) -> HttpResponse:
+    """RSVP to a club event from its page: the RSVP box is re-rendered for HTMX, the event's
+    page (with a message) otherwise."""
+    return _event_answer(request, event_id, rsvp_create)
+
+
+@require_POST
+def event_rsvp_cancel(request: HttpRequest, event_id: int) -> HttpResponse:
+    return _event_answer(request, event_id, rsvp_cancel)
+
+
+def _event_answer(request: HttpRequest, event_id: int, service) -> HttpResponse:
+    event = event_page(event_id=event_id)
+    if event is None:
+        raise Http404
+    url = event.get_url(request) or "/"
+    if not request.user.is_authenticated:
+        return redirect_to_login(url)
+    member = member_for_user(user=request.user)
+    if member is None:
+        ok, message = False, _("Link your subscriber line to RSVP to club events.")
+    else:
+        result = service(event_id=event.pk, member_id=member.pk)
+        ok, message = result.is_success, result.message
+    if request.htmx:
+        panel = event_rsvp_panel(event=event, member_id=member.pk if member else None, now=timezone.now())
+        return render(request, "events/_rsvp_panel.html",
+                      {"panel": panel, "event": event, "message": message, "is_error": not ok})
+    (messages.success if ok else messages.error)(request, message)
+    return redirect(url)
 
 
 @login_required
