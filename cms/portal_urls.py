@@ -13,4 +13,8 @@ urlpatterns = [
     path("link/code/", portal_views.link_code_request, name="link_code"),
     path("link/code/verify/", portal_views.link_code_verify, name="link_code_verify"),
     path("link/account/", portal_views.link_by_account, name="link_account"),
+    # No login: the signed token in an email's link is the proof (docs/email.md).
+    path("unsubscribe/<str:token>/", portal_views.unsubscribe, name="unsubscribe"),
+    path("unsubscribe/<str:token>/one-click/", portal_views.unsubscribe_one_click,
+         name="unsubscribe_one_click"),
 ]

@@ -1,8 +1,10 @@
-"""The member portal's logged-in area. Views parse, authorise, call one service, render."""
+"""The member portal: its logged-in area, and the unsubscribe pages an email links to (no
+login: the signed token is the proof). Views parse, authorise, call one service, render."""
 
 from __future__ import annotations
 
 from allauth.account.adapter import get_adapter
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -11,13 +13,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns.offers.selectors import offer_card
 from campaigns.offers.services import offer_accept_delivery, offers_show
 from club.events.selectors import event_page, event_rsvp_panel
 from club.events.services import rsvp_cancel, rsvp_create
-from club.members.selectors import member_for_user
+from club.members.selectors import member_channel_consent, member_for_user
+from club.members.services.consent import member_unsubscribe
 from club.members.services.line_link import (
     LineLinkAlreadyLinked,
     LineLinkError,
@@ -25,6 +29,7 @@ from club.members.services.line_link import (
     line_link_code_request,
     line_link_code_verify,
 )
+from club.members.unsubscribe import UnsubscribeTarget, UnsubscribeTokenInvalid, unsubscribe_token_read
 
 from .forms import LinkByAccountForm, LinkCodeRequestForm, LinkCodeVerifyForm
 
@@ -187,3 +192,44 @@ def link_by_account(request: HttpRequest) -> HttpResponse:
         else:
             return _linked(request, member)
     return render(request, "portal/link_by_account.html", {"form": form})
+
+
+def _unsubscribe_target(token: str) -> UnsubscribeTarget | None:
+    try:
+        return unsubscribe_token_read(token=token)
+    except UnsubscribeTokenInvalid:
+        return None
+
+
+def _unsubscribe_invalid(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/unsubscribe_invalid.html", status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """An email's unsubscribe link, no login needed. GET only shows the button (mail scanners
+    open links); the POST withdraws the consent, idempotently."""
+    target = _unsubscribe_target(token)
+    if target is None:
+        return _unsubscribe_invalid(request)
+    context = {"operator_name": settings.OPERATOR_NAME}
+    if request.method == "POST":
+        member_unsubscribe(member_id=target.member_id, channel=target.channel)
+        return render(request, "portal/unsubscribed.html", context)
+    if not member_channel_consent(member_id=target.member_id, channel=target.channel):
+        return render(request, "portal/unsubscribed.html", context)
+    return render(request, "portal/unsubscribe.html", context)
+
+
+@csrf_exempt  # RFC 8058: the mailbox provider POSTs here without a session; the token is the proof
+@require_http_methods(["GET", "POST"])
+def unsubscribe_one_click(request: HttpRequest, token: str) -> HttpResponse:
+    """The ``List-Unsubscribe`` URL: a POST unsubscribes at once; a GET (a person who opened
+    the link) goes to the confirmation page and changes nothing."""
+    target = _unsubscribe_target(token)
+    if target is None:
+        return _unsubscribe_invalid(request)
+    if request.method == "GET":
+        return redirect("portal:unsubscribe", token=token)
+    member_unsubscribe(member_id=target.member_id, channel=target.channel)
+    return render(request, "portal/unsubscribed.html", {"operator_name": settings.OPERATOR_NAME})

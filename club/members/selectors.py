@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
-from .models import ConsentPurpose, ConsentRecord, Member
+from .models import Channel, ConsentPurpose, ConsentRecord, Member
 from .phone import InvalidPhoneNumber, phone_to_e164
 
 # What a person types when searching for a line: digits, an optional leading "+", and the
@@ -31,6 +31,11 @@ CONSENT_FIELD_BY_PURPOSE = {
     ConsentPurpose.CHANNEL_EMAIL: "consent_email",
     ConsentPurpose.CHANNEL_SMS: "consent_sms",
     ConsentPurpose.CHANNEL_PORTAL: "consent_portal",
+}
+CONSENT_FIELD_BY_CHANNEL = {
+    Channel.EMAIL: "consent_email",
+    Channel.SMS: "consent_sms",
+    Channel.PORTAL: "consent_portal",
 }
 
 
@@ -174,3 +179,10 @@ def member_current_consents(*, member: Member) -> list[CurrentConsent]:
         )
         for purpose, field_name in CONSENT_FIELD_BY_PURPOSE.items()
     ]
+
+
+def member_channel_consent(*, member_id: int, channel: str) -> bool | None:
+    """Whether the member consents to contact on ``channel`` (``"email"``...); None when there
+    is no such member."""
+    field_name = CONSENT_FIELD_BY_CHANNEL[Channel(channel)]
+    return Member.objects.filter(pk=member_id).values_list(field_name, flat=True).first()

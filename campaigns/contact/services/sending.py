@@ -18,15 +18,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Q
 
-from campaigns.models import CampaignMessage
+from campaigns.models import Campaign, CampaignMessage
 from campaigns.selectors import campaign_message_for
 from club.members.sms import sms_send
 
+from ..emails import campaign_email
 from ..models import Delivery, DeliveryStatus
 from . import budget, gate
 
@@ -55,11 +55,20 @@ class _Batch:
         self.deliveries = deliveries
         self.sent: list[int] = []
         self.failed: list[tuple[Delivery, str]] = []
-        campaign_ids = {d.campaign_id for d in deliveries if d.campaign_id}
+        self.campaign_ids = {d.campaign_id for d in deliveries if d.campaign_id}
         self.messages: dict[int, list[CampaignMessage]] = defaultdict(list)
-        for message in CampaignMessage.objects.filter(campaign_id__in=campaign_ids):
+        for message in CampaignMessage.objects.filter(campaign_id__in=self.campaign_ids):
             self.messages[message.campaign_id].append(message)
+        self._campaigns: dict[int, Campaign] | None = None
         self._email = None
+
+    def campaign(self, delivery: Delivery) -> Campaign:
+        """The delivery's campaign with what its offer line names (loaded once per batch)."""
+        if self._campaigns is None:
+            self._campaigns = (
+                Campaign.objects.select_related("reward", "content_page").in_bulk(self.campaign_ids)
+            )
+        return self._campaigns[delivery.campaign_id]
 
     def message(self, delivery: Delivery) -> CampaignMessage:
         found = campaign_message_for(messages=self.messages.get(delivery.campaign_id, []),
@@ -87,10 +96,9 @@ def _send_email(batch: _Batch, delivery: Delivery) -> None:
     user = delivery.member.user
     if user is None or not user.email:
         raise ValueError("the member has no email address")
-    message = batch.message(delivery)
-    EmailMessage(
-        subject=message.title, body=message.body, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email],
-        connection=batch.email_connection(),
+    campaign_email(
+        delivery=delivery, campaign=batch.campaign(delivery), message=batch.message(delivery),
+        to=user.email, connection=batch.email_connection(),
     ).send()
 
 

@@ -14,11 +14,12 @@ class ConsentRecord(models.Model):
         PORTAL = "portal", _("Member portal")
         STAFF = "staff", _("Staff")
         BILLING = "billing", _("Billing system")
+        EMAIL_UNSUBSCRIBE = "email_unsubscribe", _("Unsubscribe link in an email")
 
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(max_length=16, choices=ConsentPurpose.choices)
     granted = models.BooleanField()
-    source = models.CharField(max_length=8, choices=Source.choices)
+    source = models.CharField(max_length=20, choices=Source.choices)
     recorded_at = models.DateTimeField(auto_now_add=True, db_index=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
