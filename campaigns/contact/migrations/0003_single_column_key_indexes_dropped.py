@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('campaigns', '0002_campaign_approval_workflow'),
         ('contact', '0002_delivery_waiting_lost'),
-        ('members', '0002_consent_source_email_unsubscribe'),
+        ('members', '0001_initial'),
     ]
 
     operations = [

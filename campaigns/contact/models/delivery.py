@@ -50,15 +50,21 @@ class ContactKey(models.Model):
     # No single-column indexes on the two keys: the unique (campaign, member, ...) and the
     # (member, ...) indexes lead with them. A lone campaign index was worse than useless: with
     # statistics taken before a send, PostgreSQL chose it for the per-member cap counts and read
-    # all of the campaign's rows for every member (46 s a chunk at 100k members; docs/caps.md).
+    # all of the campaign's rows for every member (46 s a chunk at 100k members).
+    # No database foreign keys either (``db_constraint=False``): their per-row triggers were
+    # over half of a chunk's reservation. Rows are only written by INSERT ... SELECT from
+    # members_member with a campaign read in the same transaction, and Django still applies
+    # PROTECT and CASCADE on delete. See docs/fanout.md, "Why the contact log has no foreign keys".
     campaign = models.ForeignKey(
         "campaigns.Campaign", on_delete=models.PROTECT, null=True, blank=True, db_index=False,
+        db_constraint=False,
         related_name="%(class)s_records", verbose_name=_("campaign"),
     )
     # System messages (no campaign) are keyed by a topic instead, e.g. "points_expiring".
     topic = models.CharField(_("topic"), max_length=40, blank=True, default="")
     member = models.ForeignKey(
-        "members.Member", on_delete=models.CASCADE, db_index=False, related_name="%(class)s_records",
+        "members.Member", on_delete=models.CASCADE, db_index=False, db_constraint=False,
+        related_name="%(class)s_records",
         verbose_name=_("member"),
     )
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
