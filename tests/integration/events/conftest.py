@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
+from wagtail.models import Locale, Page
 
 from club.events.models import EventIndexPage, EventPage
 from cms.demo.site import demo_site_load
@@ -13,12 +15,20 @@ from rewards.tiers.models import MemberTier
 from tests.factories import TierFactory
 
 
-@pytest.fixture
-def index(db) -> EventIndexPage:
+def make_index() -> EventIndexPage:
+    """The home page (the demo's) with an events index under it."""
+    if Page.get_first_root_node() is None:  # a transactional test's flush removed Wagtail's root
+        Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+        Page.add_root(instance=Page(title="Root", slug="root"))
     home = demo_site_load()
     page = EventIndexPage(title="Club events", slug="events", intro="Meet other members.")
     home.add_child(instance=page)
     return page
+
+
+@pytest.fixture
+def index(db) -> EventIndexPage:
+    return make_index()
 
 
 def make_event(index: EventIndexPage, **fields) -> EventPage:
