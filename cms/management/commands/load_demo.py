@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from cms.demo.campaigns import demo_campaigns_load, demo_campaigns_send
+from cms.demo.events import demo_events
 from cms.demo.financial import demo_financial_load
 from cms.demo.people import demo_people_load
 from cms.demo.site import demo_site_load
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             raise SystemExit("The demo subscribers did not import; nothing was written.")
         logins = demo_people_load()
         financial = demo_financial_load()
+        events = demo_events()
         campaigns = demo_campaigns_load()
         runs = demo_campaigns_send()
         self.stdout.write(
@@ -39,6 +41,10 @@ class Command(BaseCommand):
             f"billing events sent {financial.events_sent}, applied "
             f"{financial.events_applied}, duplicates {financial.events_duplicate}, "
             f"quarantined {financial.events_quarantined}."
+        )
+        self.stdout.write(
+            f"Club events: pages created {events.created} (index and "
+            f"{', '.join(page.title for page in events.events)})."
         )
         self.stdout.write(
             f"Campaigns: audiences created {campaigns.audiences_created}, campaigns created "
