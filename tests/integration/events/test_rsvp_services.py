@@ -157,8 +157,8 @@ def test_a_cancelled_rsvp_reopened_on_a_full_event_goes_to_the_back_of_the_waitl
     rsvp_cancel(event_id=event.pk, member_id=members[0].pk, at=at + dt.timedelta(hours=2))
     assert [rsvp_for_member(event_id=event.pk, member_id=m.pk).status for m in members] == [
         "cancelled", "waitlisted", "confirmed", "waitlisted"]
-    assert [rsvp_for_member(event_id=event.pk, member_id=m.pk).waitlist_place for m in (members[3], members[1])
-            ] == [1, 2]
+    queue = (members[3], members[1])
+    assert [rsvp_for_member(event_id=event.pk, member_id=m.pk).waitlist_place for m in queue] == [1, 2]
 
 
 def test_rsvps_close_before_the_start(event_factory):
@@ -190,7 +190,8 @@ def test_a_confirmed_place_can_be_given_back_until_the_deadline_a_waitlisted_one
     assert (too_late.is_success, too_late.error) == (False, RsvpErrorCode.CANCEL_CLOSED)
     assert too_late.message.startswith("It is too late to give your place back: the deadline was ")
     assert leaves.is_success and leaves.promoted == ()
-    assert (started.error, started.message) == (RsvpErrorCode.CANCEL_CLOSED, "This event has already started.")
+    assert (started.error, started.message) == (
+        RsvpErrorCode.CANCEL_CLOSED, "This event has already started.")
     assert rsvp_for_member(event_id=event.pk, member_id=confirmed.pk).status == "confirmed"
     on_time = rsvp_cancel(event_id=event.pk, member_id=confirmed.pk, at=deadline)
     assert on_time.is_success and len(on_time.promoted) == 1
@@ -220,7 +221,8 @@ def test_only_active_lines_can_rsvp(event_factory):
 
     result = rsvp_create(event_id=event.pk, member_id=suspended.pk, at=early(event))
 
-    assert (result.error, result.message) == (RsvpErrorCode.NOT_ELIGIBLE, "Only active lines can RSVP to club events.")
+    assert (result.error, result.message) == (
+        RsvpErrorCode.NOT_ELIGIBLE, "Only active lines can RSVP to club events.")
 
 
 def test_unknown_or_unpublished_events_and_unknown_members_are_not_found(event_factory):
