@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "rewards.discounts",
     "rewards.catalogue",
     "rewards.billing",
+    "rewards.bundles",
     "rewards",
     "campaigns.audiences",
     "campaigns.contact",

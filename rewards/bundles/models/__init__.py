@@ -1,0 +1,20 @@
+from ..choices import ComponentKind, OrderSource, OrderStatus, OutboxAction, OutboxState, PlanFit
+from .component import BundleComponent
+from .order import BundleOrder
+from .outbox import BundleOutbox
+from .template import DEFAULT_RETURN_WINDOW_DAYS, BundleTemplate, BundleTemplateLine
+
+__all__ = [
+    "DEFAULT_RETURN_WINDOW_DAYS",
+    "BundleComponent",
+    "BundleOrder",
+    "BundleOutbox",
+    "BundleTemplate",
+    "BundleTemplateLine",
+    "ComponentKind",
+    "OrderSource",
+    "OrderStatus",
+    "OutboxAction",
+    "OutboxState",
+    "PlanFit",
+]
