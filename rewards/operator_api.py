@@ -13,7 +13,8 @@ api = NinjaAPI(
     description="For the operator's billing system: billing events, discount quotes, the network outbox.",
 )
 
-# Each app adds its router here (billing: /events, discounts: /quotes, catalogue: /outbox).
+# Each app adds its router here (billing: /events, discounts: /quotes, catalogue: /outbox,
+# bundles: /bundles).
 
 from rewards.discounts.api import router as quotes_router  # noqa: E402
 
@@ -26,3 +27,7 @@ api.add_router("/outbox", outbox_router)
 from rewards.billing.api import router as events_router  # noqa: E402
 
 api.add_router("/events", events_router)
+
+from rewards.bundles.api import router as bundles_router  # noqa: E402
+
+api.add_router("/bundles", bundles_router)

@@ -11,6 +11,7 @@ from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from rewards.billing.viewsets import BillingEventViewSet, QuarantinedEventViewSet
+from rewards.bundles.viewsets import bundles_viewsets
 from rewards.catalogue.viewsets import catalogue_viewsets
 from rewards.discounts.viewsets import DiscountScheduleViewSet
 from rewards.earning.viewsets import EarningRuleViewSet
@@ -28,6 +29,7 @@ def _rewards_viewsets() -> list:
         TierChangeViewSet(),
         DiscountScheduleViewSet(),
         *catalogue_viewsets(),
+        *bundles_viewsets(),
         BillingEventViewSet(),
         QuarantinedEventViewSet(),
     ]
