@@ -25,8 +25,8 @@ MARKETER_PERMISSIONS = [
     ("members", "subscriberimport", "add_subscriberimport"),
 ]
 # Marketers run the financial tier: every permission of these apps (rules, tiers, discounts,
-# the catalogue, redemptions, the ledger, quarantined events), publishing included.
-MARKETER_APPS = ["activity", "ledger", "earning", "tiers", "discounts", "catalogue", "billing"]
+# the catalogue, redemptions, the ledger, quarantined events, bundles), publishing included.
+MARKETER_APPS = ["activity", "ledger", "earning", "tiers", "discounts", "catalogue", "billing", "bundles"]
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from cms.demo.campaigns import demo_campaigns_load, demo_campaigns_send
 from cms.demo.events import demo_events
 from cms.demo.financial import demo_financial_load
+from cms.demo.financial_bundles import demo_bundles_load
 from cms.demo.people import demo_people_load
 from cms.demo.site import demo_site_load
 from cms.demo.subscribers import demo_subscribers_load
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             raise SystemExit("The demo subscribers did not import; nothing was written.")
         logins = demo_people_load()
         financial = demo_financial_load()
+        bundles = demo_bundles_load()
         events = demo_events()
         campaigns = demo_campaigns_load()
         runs = demo_campaigns_send()
@@ -41,6 +43,10 @@ class Command(BaseCommand):
             f"billing events sent {financial.events_sent}, applied "
             f"{financial.events_applied}, duplicates {financial.events_duplicate}, "
             f"quarantined {financial.events_quarantined}."
+        )
+        self.stdout.write(
+            f"Bundles: components created {bundles.components_created}, templates created "
+            f"{bundles.templates_created}."
         )
         self.stdout.write(
             f"Club events: pages created {events.created} (index and "
