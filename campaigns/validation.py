@@ -6,6 +6,7 @@ from celery.schedules import crontab
 from django.utils.translation import gettext as _
 
 CRON_FIELDS = ("minute", "hour", "day_of_month", "month_of_year", "day_of_week")
+FOREIGN_KEYS = ("reward", "content_page", "event", "bundle")
 
 
 def cron_schedule(expression: str) -> crontab:
@@ -27,12 +28,16 @@ def _offer_errors(campaign) -> dict[str, str]:
         "discount": ("discount_percent", _("What discount does the offer give?")),
         "reward": ("reward", _("Which reward does the offer give?")),
         "content_page": ("content_page", _("Which page does the offer point to?")),
+        "event": ("event", _("Which event is the invitation to?")),
+        "bundle": ("bundle", _("Which bundle does the offer give?")),
     }
+    # A bundle may come with a discount of its own, on top of the member's.
+    optional = {("bundle", "discount_percent")}
     for offer_kind, (field, message) in needs.items():
-        value = getattr(campaign, f"{field}_id" if field in ("reward", "content_page") else field)
+        value = getattr(campaign, f"{field}_id" if field in FOREIGN_KEYS else field)
         if kind == offer_kind and not value:
             errors[field] = message
-        elif kind != offer_kind and value:
+        elif kind != offer_kind and value and (kind, field) not in optional:
             errors[field] = _("Only for a '%(kind)s' offer: leave it empty.") % {
                 "kind": offer_kind.replace("_", " ")}
     return errors

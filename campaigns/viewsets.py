@@ -80,6 +80,8 @@ class CampaignViewSet(SnippetViewSet):
                             FieldRowPanel([FieldPanel("bonus_points"), FieldPanel("discount_percent")]),
                             FieldPanel("reward"),
                             FieldPanel("content_page"),
+                            FieldPanel("event"),
+                            FieldPanel("bundle"),
                             FieldPanel("offer_valid_days"),
                         ],
                         heading=_("Offer"),

@@ -46,6 +46,8 @@ class OfferKind(models.TextChoices):
     DISCOUNT = "discount", _("Discount on the next bill")
     REWARD = "reward", _("A reward from the catalogue")
     CONTENT_PAGE = "content_page", _("A content page")
+    EVENT = "event", _("An invitation to a club event")
+    BUNDLE = "bundle", _("A bundle")
 
 
 class ScheduleKind(models.TextChoices):
@@ -95,6 +97,15 @@ class Campaign(
     content_page = models.ForeignKey(
         "wagtailcore.Page", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("content page"),
+    )
+    event = models.ForeignKey(
+        "events.EventPage", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("event"), help_text=_("Accepting the invitation books a place (or the waitlist)."),
+    )
+    bundle = models.ForeignKey(
+        "bundles.BundleTemplate", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("bundle"),
+        help_text=_("Accepting orders the bundle at the member's price; a discount (%) here comes on top."),
     )
     offer_valid_days = models.PositiveSmallIntegerField(
         _("offer valid for (days)"), default=14, validators=[MinValueValidator(1)],

@@ -21,6 +21,10 @@ class OfferAcceptance(models.Model):
     redemption = models.ForeignKey(
         "catalogue.Redemption", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    rsvp = models.ForeignKey("events.Rsvp", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    bundle_order = models.ForeignKey(
+        "bundles.BundleOrder", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("offer acceptance")

@@ -60,14 +60,15 @@ def offer_cards(*, member_id: int, items: Sequence[InboxItem]) -> list[OfferCard
         return []
     deliveries = dict(Delivery.objects.filter(member_id=member_id, id__in=[i.delivery_id for i in items])
                       .values_list("id", "occurrence"))
-    campaigns = (Campaign.objects.select_related("reward", "content_page")
+    campaigns = (Campaign.objects.select_related("reward", "content_page", "event", "bundle")
                  .in_bulk({i.campaign_id for i in items}))
     taken = set(OfferAcceptance.objects.filter(member_id=member_id, campaign_id__in=list(campaigns))
                 .values_list("campaign_id", "occurrence"))
     cards = []
     for item in items:
         campaign = campaigns[item.campaign_id]
-        page = campaign.content_page if campaign.offer_kind == OfferKind.CONTENT_PAGE else None
+        page = {OfferKind.CONTENT_PAGE: campaign.content_page, OfferKind.EVENT: campaign.event}.get(
+            campaign.offer_kind)
         cards.append(OfferCard(
             delivery_id=item.delivery_id, campaign_id=item.campaign_id, title=item.title, body=item.body,
             summary=offer_summary(campaign), offer_kind=campaign.offer_kind, valid_until=item.valid_until,

@@ -3,8 +3,10 @@
 ``offer_accept`` records the acceptance and gives what the offer gives in one transaction:
 bonus points through the ledger (idempotency key per campaign, member and occurrence), a
 discount on bills while the offer is valid (read by the discounts app's quotes), the
-featured reward redeemed at its points price (the catalogue's own idempotent redemption), or
-nothing more for a message or a page (the acceptance is the click).
+featured reward redeemed at its points price (the catalogue's own idempotent redemption), a
+place at a club event (an RSVP, or the waitlist when it is full), a bundle ordered at the
+member's price (the bundles' own idempotent order, keyed like the points), or nothing more for
+a message or a page (the acceptance is the click).
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from django.utils.translation import gettext as _
 from campaigns.contact.selectors import member_inbox
 from campaigns.contact.services.impressions import impressions_record
 from campaigns.models import Campaign, OfferKind
+from club.events.services import rsvp_create
+from rewards.bundles.choices import OrderSource
+from rewards.bundles.services import bundle_order_place
 from rewards.catalogue.services import redemption_create
 from rewards.ledger.models import SourceType
 from rewards.ledger.services import points_grant
@@ -124,6 +129,20 @@ def _give(campaign: Campaign, *, member_id: int, occurrence: str, at: dt.datetim
     if campaign.offer_kind == OfferKind.DISCOUNT:
         return {"discount_percent": campaign.discount_percent,
                 "valid_until": timezone.localdate(at) + dt.timedelta(days=campaign.offer_valid_days)}
+    if campaign.offer_kind == OfferKind.EVENT:
+        booked = rsvp_create(event_id=campaign.event_id, member_id=member_id, at=at)
+        if not booked.is_success:
+            raise _Refused(str(booked.error), booked.message)
+        return {"rsvp_id": booked.rsvp.rsvp_id}
+    if campaign.offer_kind == OfferKind.BUNDLE:
+        ordered = bundle_order_place(
+            member_id=member_id, template_id=campaign.bundle_id, idempotency_key=key,
+            extra_percent=campaign.discount_percent, source=OrderSource.CAMPAIGN, source_ref=str(campaign.pk),
+            at=at,
+        )
+        if not ordered.is_success:
+            raise _Refused(str(ordered.error), ordered.message)
+        return {"bundle_order_id": ordered.order.order_id}
     if campaign.offer_kind == OfferKind.REWARD:
         result = redemption_create(
             member_id=member_id, reward_id=campaign.reward_id, idempotency_key=key, now=at

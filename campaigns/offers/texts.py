@@ -19,4 +19,12 @@ def offer_summary(campaign: Campaign) -> str:
         return _("A gift: %(reward)s") % {"reward": campaign.reward}
     if kind == OfferKind.CONTENT_PAGE and campaign.content_page_id:
         return _("Read: %(page)s") % {"page": campaign.content_page.title}
+    if kind == OfferKind.EVENT and campaign.event_id:
+        return _("You are invited: %(event)s") % {"event": campaign.event.title}
+    if kind == OfferKind.BUNDLE and campaign.bundle_id:
+        if campaign.discount_percent:
+            percent = f"{campaign.discount_percent.normalize():f}"
+            return _("%(bundle)s, %(percent)s%% off your price") % {
+                "bundle": campaign.bundle.name, "percent": percent}
+        return _("A bundle for you: %(bundle)s") % {"bundle": campaign.bundle.name}
     return ""

@@ -17,6 +17,9 @@ from django.utils import timezone
 
 from campaigns.audiences.models import Audience
 from campaigns.models import Campaign, CampaignMessage
+from club.events.models import EventPage
+from cms.demo.financial_bundles import CONTROL_SEEKERS_BUDGET_PACK
+from rewards.bundles.models import BundleTemplate
 from rewards.catalogue.models import Reward
 from rewards.tiers.models import Tier
 
@@ -45,6 +48,8 @@ class DemoCampaign:
     messages: dict[str, tuple[str, str, str]]  # language -> title, body, SMS text
     channels: tuple[str, ...] = ("portal",)
     reward: str = ""
+    event: str = ""  # an event page's slug (cms.demo.events)
+    bundle: str = ""  # a bundle template's code (cms.demo.financial_bundles)
     extra: dict = field(default_factory=dict)
 
 
@@ -85,22 +90,25 @@ DEMO_CAMPAIGNS = [
     ),
     DemoCampaign(
         "Budget pack for Control Seekers", "Control Seekers", "upsell", "structural",
-        {"schedule_kind": "one_shot", "offer_kind": "reward", "priority": 40, "holdout_percent": Decimal(10),
-         "max_per_window": 1, "window_days": 30},
-        {"en": ("2 GB, no surprises", "A fixed 2 GB pack for 120 points: no bill shock, ever.", ""),
-         "vi": ("2 GB, không bất ngờ", "Gói 2 GB cố định với 120 điểm: không bao giờ lo hóa đơn.", "")},
-        channels=("portal", "email"), reward="2 GB data pack (30 days)",
+        {"schedule_kind": "one_shot", "offer_kind": "bundle", "discount_percent": Decimal(10), "priority": 40,
+         "holdout_percent": Decimal(10), "max_per_window": 1, "window_days": 30},
+        {"en": ("2 GB, no surprises", "2 GB, 60 minutes and 50 SMS a month with a spending cap, 10% off your "
+                "price: no bill shock, ever.", ""),
+         "vi": ("2 GB, không bất ngờ", "2 GB, 60 phút và 50 SMS mỗi tháng với hạn mức chi tiêu, "
+                "giảm thêm 10%: không bao giờ lo hóa đơn.", "")},
+        channels=("portal", "email"), bundle=CONTROL_SEEKERS_BUDGET_PACK,
     ),
     DemoCampaign(
         "VIP invitation: football night", "VIP segment or Gold and above", "reward", "social",
-        {"schedule_kind": "one_shot", "offer_kind": "reward", "priority": 90, "holdout_percent": Decimal(0),
+        {"schedule_kind": "one_shot", "offer_kind": "event", "priority": 90, "holdout_percent": Decimal(0),
          "lifetime_max": 1},
-        {"en": ("You're invited: derby night", "Two seats at the club's Hà Nội football screening, "
-                "for 200 points.",
-                "Sao Mobile Club invites you to derby night: 2 seats, see your club inbox."),
-         "vi": ("Thư mời: đêm bóng đá", "Hai ghế tại buổi chiếu bóng đá của câu lạc bộ ở Hà Nội, 200 điểm.",
-                "Sao Mobile Club moi ban xem bong da: 2 ghe, xem hop thu cau lac bo.")},
-        channels=("portal", "sms", "email"), reward="Club night: Hà Nội football screening",
+        {"en": ("You're invited: derby night", "The derby on the big screen in the club's sky lounge, with "
+                "dinner. Book your place: you and one guest.",
+                "Sao Mobile Club invites you to derby night: book your place in your club inbox."),
+         "vi": ("Thư mời: đêm bóng đá", "Trận derby trên màn hình lớn tại sky lounge của câu lạc bộ, kèm bữa "
+                "tối. Đặt chỗ cho bạn và một khách.",
+                "Sao Mobile Club moi ban xem derby: dat cho trong hop thu cau lac bo.")},
+        channels=("portal", "sms", "email"), event="vip-football-night",
     ),
 ]
 
@@ -144,6 +152,8 @@ def demo_campaigns_load(*, now: dt.datetime | None = None) -> CampaignsDemoResul
             send_portal="portal" in spec.channels, send_email="email" in spec.channels,
             send_sms="sms" in spec.channels,
             reward=Reward.objects.filter(name=spec.reward).first() if spec.reward else None,
+            event=EventPage.objects.filter(slug=spec.event).first() if spec.event else None,
+            bundle=BundleTemplate.objects.filter(code=spec.bundle).first() if spec.bundle else None,
             send_at=now if spec.fields["schedule_kind"] == "one_shot" else None,
             **spec.fields,
         )

@@ -340,7 +340,8 @@ def gate_invalidate(*, member_ids: Iterable[int]) -> None:
     """Drop members' sets (they reload from PostgreSQL on next use): after a chunk wrote
     deliveries the gate has not seen."""
     redis_client = client()
-    keys = [member_key(m) for m in set(member_ids)]
+    prefix = f"{key_prefix()}gate:"  # member_key's, read once: a chunk drops thousands of keys
+    keys = [f"{prefix}{m}" for m in set(member_ids)]
     if redis_client is None or not keys:
         return
     import redis

@@ -102,12 +102,14 @@ def test_demo_campaigns_reach_their_audiences():
 
     call_command("load_demo", members=SIZE)
 
-    campaigns = {c.name: c for c in Campaign.objects.select_related("audience", "reward")}
+    campaigns = {c.name: c for c in Campaign.objects.select_related("audience", "event", "bundle")}
     assert set(campaigns) == {
         "Birthday bonus", "Tenure anniversary discount", "We miss you: prepaid win-back",
         "Budget pack for Control Seekers", "VIP invitation: football night",
     }
-    assert campaigns["VIP invitation: football night"].reward.kind == "event_ticket"
+    vip, budget = campaigns["VIP invitation: football night"], campaigns["Budget pack for Control Seekers"]
+    assert (vip.offer_kind, vip.event.slug) == ("event", "vip-football-night")
+    assert (budget.offer_kind, budget.bundle.code) == ("bundle", "control-seekers-budget-pack")
     assert campaigns["We miss you: prepaid win-back"].cron == "0 10 * * mon"
     today = timezone.localdate()
     counts = {name: audience_count(audience=c.audience, on=today) for name, c in campaigns.items()}
