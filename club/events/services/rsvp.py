@@ -53,8 +53,8 @@ def rsvp_create(*, event_id: int, member_id: int, at: dt.datetime | None = None)
             if at >= event.rsvp_closes_at:
                 raise Refused(Code.CLOSED, _("RSVPs for this event are closed."))
             _refuse_unless_eligible(event, member_id)
-            promoted = _fill_free_places(event, at)
-            if _confirmed_count(event.pk) < event.capacity:
+            promoted, confirmed = _fill_free_places(event, at)
+            if confirmed < event.capacity:
                 fields = dict(status=RsvpStatus.CONFIRMED, waitlist_position=None, confirmed_at=at,
                               cancelled_at=None)
             else:
@@ -96,7 +96,7 @@ def rsvp_cancel(*, event_id: int, member_id: int, at: dt.datetime | None = None)
                 ) % {"deadline": _when(event.cancel_deadline, event)})
             rsvp.status, rsvp.waitlist_position, rsvp.cancelled_at = RsvpStatus.CANCELLED, None, at
             rsvp.save(update_fields=["status", "waitlist_position", "cancelled_at", "updated_at"])
-            promoted = _fill_free_places(event, at) if was_confirmed else []
+            promoted = _fill_free_places(event, at)[0] if was_confirmed else []
             receipt = receipt_of(rsvp)
     except Refused as refusal:
         return RsvpResult(error=refusal.code, message=refusal.message)
@@ -113,7 +113,7 @@ def event_waitlist_promote(*, event_id: int, at: dt.datetime | None = None) -> W
     try:
         with transaction.atomic():
             event = _locked_event(event_id, live_only=False)
-            promoted = _fill_free_places(event, at)
+            promoted, _confirmed = _fill_free_places(event, at)
     except Refused as refusal:
         return WaitlistPromoteResult(event_id=event_id, error=refusal.code, message=refusal.message)
     return WaitlistPromoteResult(event_id=event_id, promoted=tuple(promoted))
@@ -172,14 +172,13 @@ def _next_position(event_id: int) -> int:
     return (highest or 0) + 1
 
 
-def _fill_free_places(event: EventPage, at: dt.datetime) -> list[int]:
+def _fill_free_places(event: EventPage, at: dt.datetime) -> tuple[list[int], int]:
     """Confirm the first waitlisted RSVPs, in queue order, into the free places (the event's row
-    is locked by the caller). Returns the ids confirmed."""
-    if at >= event.starts_at:
-        return []
-    free = event.capacity - _confirmed_count(event.pk)
-    if free <= 0:
-        return []
+    is locked by the caller). Returns the ids confirmed and the confirmed count after."""
+    confirmed = _confirmed_count(event.pk)
+    free = event.capacity - confirmed
+    if free <= 0 or at >= event.starts_at:
+        return [], confirmed
     ids = list(
         Rsvp.objects.filter(event_id=event.pk, status=RsvpStatus.WAITLISTED)
         .order_by("waitlist_position").values_list("pk", flat=True)[:free]
@@ -188,7 +187,7 @@ def _fill_free_places(event: EventPage, at: dt.datetime) -> list[int]:
         Rsvp.objects.filter(pk__in=ids).update(
             status=RsvpStatus.CONFIRMED, waitlist_position=None, confirmed_at=at, updated_at=timezone.now()
         )
-    return ids
+    return ids, confirmed + len(ids)
 
 
 def _when(moment: dt.datetime, event: EventPage) -> str:
