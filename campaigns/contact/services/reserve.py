@@ -94,7 +94,7 @@ def reserve_chunk(
         any_audience = Q(pk__in=[])
         for q in audiences.values():
             any_audience |= q
-        locked = contact_states_lock(Member.objects.filter(any_audience))
+        locked = contact_states_lock(Member.objects.filter(any_audience), id_from=id_from, id_to=id_to)
         if locked is not None:
             # Decide only members locked here: one who joins the audience in between waits
             # for a later run rather than be decided without its lock.
