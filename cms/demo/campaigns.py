@@ -31,8 +31,8 @@ AUDIENCES = {
         ("no_usage", {"days": 30, "exclude": False}),
     ]),
     "Control Seekers": ("all", [("segment", {"segments": ["control_seekers"], "exclude": False})]),
-    "VIP segment or Gold and above": ("any", [
-        ("segment", {"segments": ["vip"], "exclude": False}),
+    # The VIP night's page admits Gold and above: inviting anyone else would invite a refusal.
+    "Gold and above": ("all", [
         ("tier", {"tiers": "gold platinum", "exclude": False}),  # codes, turned into ids below
     ]),
 }
@@ -99,7 +99,7 @@ DEMO_CAMPAIGNS = [
         channels=("portal", "email"), bundle=CONTROL_SEEKERS_BUDGET_PACK,
     ),
     DemoCampaign(
-        "VIP invitation: football night", "VIP segment or Gold and above", "reward", "social",
+        "VIP invitation: football night", "Gold and above", "reward", "social",
         {"schedule_kind": "one_shot", "offer_kind": "event", "priority": 90, "holdout_percent": Decimal(0),
          "lifetime_max": 1},
         {"en": ("You're invited: derby night", "The derby on the big screen in the club's sky lounge, with "

@@ -43,7 +43,7 @@ class DemoEvent:
     venue_name: str = ""
     venue_address: str = ""
     online_url: str = ""
-    top_tier_only: bool = False
+    min_tier: str = ""  # a tier code: members below it cannot book
 
 
 DEMO_EVENTS = [
@@ -54,7 +54,7 @@ DEMO_EVENTS = [
         body="<p>Two hours of football, a buffet dinner and a Q&amp;A at half time. Your place is "
              "for you and one guest.</p>",
         days_ahead=14, starts=(19, 30), hours=3, capacity=40, interests=("football",),
-        venue_name="Sao Sky Lounge", venue_address="54 Liễu Giai, Ba Đình, Hà Nội", top_tier_only=True,
+        venue_name="Sao Sky Lounge", venue_address="54 Liễu Giai, Ba Đình, Hà Nội", min_tier="gold",
     ),
     DemoEvent(
         slug="smartphone-photography-workshop", title="Smartphone photography workshop",
@@ -122,7 +122,7 @@ def _event_create(index: EventIndexPage, spec: DemoEvent) -> EventPage:
         ends_at=starts_at + dt.timedelta(hours=spec.hours), time_zone=settings.TIME_ZONE,
         capacity=spec.capacity, venue_name=spec.venue_name, venue_address=spec.venue_address,
         online_url=spec.online_url,
-        min_tier=Tier.objects.filter(live=True).order_by("-rank").first() if spec.top_tier_only else None,
+        min_tier=Tier.objects.filter(code=spec.min_tier).first() if spec.min_tier else None,
     )
     page.interests.set(Interest.objects.filter(slug__in=spec.interests))
     index.add_child(instance=page)

@@ -130,3 +130,10 @@ def test_demo_one_shot_campaigns_are_sent_within_the_caps(django_capture_on_comm
     reached = set(Delivery.objects.filter(campaign=vip).values_list("member_id", flat=True))
     assert reached <= set(Member.objects.filter(status="active").values_list("pk", flat=True))
     assert not Delivery.objects.filter(campaign=vip, member__consent_marketing=False).exists()
+    # Whoever the VIP campaign reached may take its invitation: the audience matches the event's gate.
+    from campaigns.offers.services import offer_accept
+
+    invited = Delivery.objects.filter(campaign=vip, status="sent").order_by("member_id").first()
+    taken = offer_accept(member_id=invited.member_id, campaign_id=vip.pk, occurrence=invited.occurrence)
+    assert taken.is_success, taken.message
+    assert taken.acceptance.rsvp.status == "confirmed"

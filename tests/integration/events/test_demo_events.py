@@ -40,7 +40,7 @@ def test_demo_events_are_created_once(client):
     assert [p.pk for p in second.events] == [p.pk for p in first.events]
     assert first.index.get_parent().specific_class is HomePage
     assert first.vip_football_night.title == "VIP football night"
-    assert first.vip_football_night.min_tier.code == "platinum"  # the top tier
+    assert first.vip_football_night.min_tier.code == "gold"  # as the VIP campaign's audience
     assert (first.workshop.min_tier, first.webinar.min_tier) == (None, None)
     assert first.webinar.online_url and not first.webinar.venue_name
     assert all(page.live and page.starts_at > timezone.now() for page in first.events)
