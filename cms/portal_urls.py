@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import portal_views
+from . import portal_preferences, portal_rewards, portal_statement, portal_views
 
 app_name = "portal"
 
@@ -18,3 +18,5 @@ urlpatterns = [
     path("unsubscribe/<str:token>/one-click/", portal_views.unsubscribe_one_click,
          name="unsubscribe_one_click"),
 ]
+# Each area of the portal keeps its views and routes in a module of its own.
+urlpatterns += portal_rewards.urlpatterns + portal_statement.urlpatterns + portal_preferences.urlpatterns
