@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
-from .models import Channel, ConsentPurpose, ConsentRecord, Member
+from .models import Channel, ConsentPurpose, ConsentRecord, Interest, Member
 from .phone import InvalidPhoneNumber, phone_to_e164
 
 # What a person types when searching for a line: digits, an optional leading "+", and the
@@ -186,3 +186,18 @@ def member_channel_consent(*, member_id: int, channel: str) -> bool | None:
     is no such member."""
     field_name = CONSENT_FIELD_BY_CHANNEL[Channel(channel)]
     return Member.objects.filter(pk=member_id).values_list(field_name, flat=True).first()
+
+
+def member_consent_history(*, member_id: int, limit: int = 50) -> list[ConsentRecord]:
+    """The member's consent changes, newest first (what, granted or withdrawn, when, through
+    which face)."""
+    return list(ConsentRecord.objects.filter(member_id=member_id).order_by("-recorded_at", "-pk")[:limit])
+
+
+def interest_choices() -> QuerySet[Interest]:
+    return Interest.objects.order_by("name")
+
+
+def member_interest_ids(*, member_id: int) -> list[int]:
+    return list(Member.interests.through.objects.filter(member_id=member_id)
+                .order_by("interest_id").values_list("interest_id", flat=True))

@@ -9,6 +9,7 @@ from .choices import (
     TariffKind,
 )
 from .consent import ConsentRecord
+from .erasure import MemberErasure
 from .imports import SubscriberImport
 from .line_link import LineLinkChallenge
 from .member import Interest, Member
@@ -22,6 +23,7 @@ __all__ = [
     "Interest",
     "LineLinkChallenge",
     "Member",
+    "MemberErasure",
     "MemberStatus",
     "PaymentPlan",
     "Segment",

@@ -1,0 +1,90 @@
+"""Erasing a member's personal data at their request, while the ledger, the contact log and
+the campaign reports stay whole (docs/privacy.md).
+
+The member row is kept with its id (the points ledger PROTECTs it; the contact log keys it
+without a database constraint) and its aggregates; what identifies the person is replaced by
+a stable pseudonym or cleared, the login is deactivated, and a ``MemberErasure`` row records
+who asked and when. Idempotent: a second request finds the record and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import ConsentPurpose, ConsentRecord, LineLinkChallenge, Member, MemberErasure
+from .consent import member_consent_set
+
+# ITU-T reserves country code 999 for future use: no real line starts with it, so a pseudonym
+# there never collides with a subscriber the billing system sends later, and it still passes
+# the MSISDN's E.164 check.
+ERASED_MSISDN_PREFIX = "+999"
+
+
+@dataclass(frozen=True)
+class ErasureResult:
+    member_id: int
+    is_erased_now: bool  # False: it had been erased before; nothing changed
+
+
+def erased_pseudonym(member_id: int) -> str:
+    return f"erased-{member_id}"
+
+
+def erased_msisdn(member_id: int) -> str:
+    return f"{ERASED_MSISDN_PREFIX}{member_id:011d}"
+
+
+def member_erase(*, member_id: int, source: MemberErasure.Source, erased_by=None) -> ErasureResult:
+    """Erase or pseudonymise the member's personal data; record who asked."""
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member_id)
+        if MemberErasure.objects.filter(member_id=member_id).exists():
+            return ErasureResult(member_id=member_id, is_erased_now=False)
+        is_portal = source == MemberErasure.Source.PORTAL
+        consent_source = ConsentRecord.Source.PORTAL if is_portal else ConsentRecord.Source.STAFF
+        for purpose in ConsentPurpose:
+            member_consent_set(member_id=member_id, purpose=purpose, granted=False,
+                               source=consent_source, recorded_by=erased_by)
+        user_id = member.user_id
+        Member.objects.filter(pk=member_id).update(
+            msisdn=erased_msisdn(member_id),
+            account_number=erased_pseudonym(member_id),
+            city="",
+            birth_date=None,
+            attributes={},
+            billing_detail_digest="",
+            max_messages_per_week=None,
+            quiet_hours_start=None,
+            quiet_hours_end=None,
+            user=None,
+            updated_at=timezone.now(),
+        )
+        member.interests.clear()
+        LineLinkChallenge.objects.filter(member_id=member_id).delete()
+        if user_id is not None:
+            _user_deactivate(user_id)
+        MemberErasure.objects.create(member_id=member_id, source=source, erased_by=erased_by)
+    return ErasureResult(member_id=member_id, is_erased_now=True)
+
+
+def _user_deactivate(user_id: int) -> None:
+    """The login goes dead rather than away: ledger entries and redemptions PROTECT the users
+    they name (``staff_user``, ``cancelled_by``), so deleting could fail half-way."""
+    user_model = get_user_model()
+    user = user_model.objects.get(pk=user_id)
+    user.email = f"{erased_pseudonym(user_id)}@erased.invalid"
+    user.phone = None
+    user.phone_verified = False
+    user.first_name = ""
+    user.last_name = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    EmailAddress.objects.filter(user_id=user_id).delete()
+    Authenticator.objects.filter(user_id=user_id).delete()
