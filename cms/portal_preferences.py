@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from club.accounts.ratelimit import RateLimit, ratelimit_consume
 from club.members.models import ConsentRecord, Member, MemberErasure
 from club.members.selectors import member_consent_history, member_for_user, member_interest_ids
 from club.members.services.preferences import (
@@ -38,6 +39,10 @@ from .preferences_forms import (
     PurposesForm,
 )
 from .privacy_export import member_data_export_json
+
+# Password guesses through the erasure form, per login: the login form's own limits do not
+# see these.
+ERASURE_CONFIRM_RATE = RateLimit(action="portal_erasure_confirm", limit=5, window_seconds=3600)
 
 
 @dataclass(frozen=True)
@@ -174,6 +179,10 @@ def privacy_delete(request: HttpRequest) -> HttpResponse:
         return redirect("portal:link")
     form = ErasureConfirmForm(request.POST or None, user=request.user)
     if request.method == "POST":
+        if not ratelimit_consume(rate=ERASURE_CONFIRM_RATE, subject=str(request.user.pk)):
+            context = {"form": ErasureConfirmForm(user=request.user),
+                       "error": _("Too many attempts. Try again in an hour.")}
+            return render(request, "portal/preferences/delete.html", context, status=429)
         if not form.is_valid():
             return render(request, "portal/preferences/delete.html", {"form": form}, status=400)
         member_erase(member_id=member.pk, source=MemberErasure.Source.PORTAL, erased_by=request.user)

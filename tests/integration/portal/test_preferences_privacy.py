@@ -133,3 +133,15 @@ def test_a_confirmed_erasure_erases_and_logs_out(logged_in, member, user, other_
     assert logged_in.get(EXPORT).status_code == 302  # logged out
     assert not logged_in.login(email="ana@example.test", password=DEFAULT_PASSWORD)
     assert Member.objects.get(pk=other_member.pk).account_number == "ACC-MINH-9"
+
+
+def test_password_guesses_are_limited_and_change_nothing(logged_in, member, user):
+    for _ in range(5):
+        assert logged_in.post(DELETE, {"password": "guess", "understood": "on"}).status_code == 400
+
+    response = logged_in.post(DELETE, {"password": DEFAULT_PASSWORD, "understood": "on"})
+
+    assert response.status_code == 429
+    assert "Too many attempts. Try again in an hour." in response.content.decode()
+    assert not MemberErasure.objects.exists()
+    assert Member.objects.get(pk=member.pk).account_number == "ACC-ANA-1"
