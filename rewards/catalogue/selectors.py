@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -11,7 +12,7 @@ from django.utils import timezone
 from club.members.models import Member
 from rewards.ledger.models import PointsAccount
 
-from .models import NetworkOutbox, OutboxState, Redemption, Reward
+from .models import NetworkOutbox, OutboxState, Redemption, Reward, RewardStock
 from .services.tiers import member_tier_rank
 
 
@@ -42,20 +43,81 @@ def rewards_available_for(*, member_id: int, now: dt.datetime | None = None) -> 
 
     The per-member limit is not applied here (the redemption answers ``limit_reached``).
     """
-    now = now or timezone.now()
-    spendable = (
-        PointsAccount.objects.filter(member_id=member_id).values_list("available", flat=True).first() or 0
-    )
+    spendable = _spendable(member_id)
     rank = member_tier_rank(member_id=member_id)
     return (
-        Reward.objects.filter(live=True, points_cost__lte=spendable)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=now))
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+        _on_offer(now or timezone.now())
+        .filter(points_cost__lte=spendable)
         .filter(Q(minimum_tier__isnull=True) | Q(minimum_tier__rank__lte=rank))
         .filter(Q(stock__isnull=True) | Q(stock__remaining__gt=0))
         .select_related("image")
         .order_by("points_cost", "name")
     )
+
+
+@dataclass(frozen=True)
+class CatalogueReward:
+    """A reward on offer as one member sees it: can they afford it, may they have it (tier),
+    is any left."""
+
+    reward: Reward
+    remaining: int | None  # units left; None: unlimited
+    minimum_tier_name: str  # "" when open to every tier
+    is_affordable: bool
+    has_tier: bool
+
+    @property
+    def in_stock(self) -> bool:
+        return self.remaining is None or self.remaining > 0
+
+    @property
+    def is_redeemable(self) -> bool:
+        return self.is_affordable and self.has_tier and self.in_stock
+
+
+def reward_catalogue_for(
+    *, member_id: int, kind: str | None = None, affordable_only: bool = False, now: dt.datetime | None = None
+) -> list[CatalogueReward]:
+    """Every live, currently valid reward (optionally of one kind, or only those the member's
+    available points pay for), cheapest first, each with its stock and tier gate as they stand
+    for this member. Unlike ``rewards_available_for`` it keeps what the member cannot have yet,
+    so the portal can say why."""
+    spendable = _spendable(member_id)
+    rank = member_tier_rank(member_id=member_id)
+    rewards = _on_offer(now or timezone.now()).select_related("stock", "minimum_tier", "image")
+    if kind:
+        rewards = rewards.filter(kind=kind)
+    if affordable_only:
+        rewards = rewards.filter(points_cost__lte=spendable)
+    return [
+        CatalogueReward(
+            reward=reward,
+            remaining=_remaining(reward),
+            minimum_tier_name=reward.minimum_tier.name if reward.minimum_tier else "",
+            is_affordable=reward.points_cost <= spendable,
+            has_tier=reward.minimum_tier is None or reward.minimum_tier.rank <= rank,
+        )
+        for reward in rewards.order_by("points_cost", "name")
+    ]
+
+
+def _spendable(member_id: int) -> int:
+    return PointsAccount.objects.filter(member_id=member_id).values_list("available", flat=True).first() or 0
+
+
+def _on_offer(now: dt.datetime) -> QuerySet[Reward]:
+    return (
+        Reward.objects.filter(live=True)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=now))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+    )
+
+
+def _remaining(reward: Reward) -> int | None:
+    try:
+        return reward.stock.remaining
+    except RewardStock.DoesNotExist:
+        return None
 
 
 def member_redemptions(*, member_id: int) -> QuerySet[Redemption]:
