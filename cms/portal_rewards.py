@@ -116,9 +116,8 @@ def _member(request: HttpRequest):
 
 def _catalogue_item(member_id: int, reward_id: int):
     """The reward as the member sees it, or None when it is not on offer."""
-    return next(
-        (item for item in reward_catalogue_for(member_id=member_id) if item.reward.pk == reward_id), None
-    )
+    found = reward_catalogue_for(member_id=member_id, reward_id=reward_id)
+    return found[0] if found else None
 
 
 @login_required

@@ -76,12 +76,17 @@ class CatalogueReward:
 
 
 def reward_catalogue_for(
-    *, member_id: int, kind: str | None = None, affordable_only: bool = False, now: dt.datetime | None = None
+    *,
+    member_id: int,
+    kind: str | None = None,
+    affordable_only: bool = False,
+    reward_id: int | None = None,
+    now: dt.datetime | None = None,
 ) -> list[CatalogueReward]:
     """Every live, currently valid reward (optionally of one kind, or only those the member's
     available points pay for), cheapest first, each with its stock and tier gate as they stand
-    for this member. Unlike ``rewards_available_for`` it keeps what the member cannot have yet,
-    so the portal can say why."""
+    for this member (``reward_id``: just that one). Unlike ``rewards_available_for`` it keeps
+    what the member cannot have yet, so the portal can say why."""
     spendable = _spendable(member_id)
     rank = member_tier_rank(member_id=member_id)
     rewards = _on_offer(now or timezone.now()).select_related("stock", "minimum_tier", "image")
@@ -89,6 +94,8 @@ def reward_catalogue_for(
         rewards = rewards.filter(kind=kind)
     if affordable_only:
         rewards = rewards.filter(points_cost__lte=spendable)
+    if reward_id is not None:
+        rewards = rewards.filter(pk=reward_id)
     return [
         CatalogueReward(
             reward=reward,

@@ -169,6 +169,24 @@ def test_the_confirmation_shows_the_price_and_the_balance_after(client, member, 
     assert not Redemption.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("reward", "message"),
+    [
+        ("phone", "You do not have enough points for this reward."),
+        ("sold_out", "Sorry, this reward is out of stock."),
+        ("lounge", "This reward is for members of a higher tier."),
+    ],
+    ids=["points", "stock", "tier"],
+)
+def test_the_confirmation_of_a_reward_out_of_reach_says_why_and_has_no_button(
+    client, member, catalogue, reward, message
+):
+    page = client.get(redeem_url(catalogue[reward])).content.decode()
+
+    assert re.search(rf'data-testid="redeem-blocked"><p>{message}</p>', page)
+    assert "Redeem for" not in page
+
+
 def test_redeeming_debits_the_points_and_shows_the_receipt(client, member, catalogue):
     key = key_on(client.get(redeem_url(catalogue["data"])).content.decode())
 
