@@ -1,0 +1,71 @@
+"""``{% site_nav_links as links %}``: the home page's live children that are shown in menus.
+
+Cached per host and per generation of the page tree (``cms.models`` starts a new generation
+whenever a page is saved or deleted), so most requests ask the database nothing."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django import template
+from django.core.cache import cache
+from django.db.models import Case, Q, Subquery, When
+from wagtail.models import Page, Site
+
+from cms.models import SITE_NAV_GENERATION_KEY
+
+register = template.Library()
+
+NAV_TIMEOUT = 60 * 60
+
+
+@dataclass(frozen=True)
+class NavLink:
+    title: str
+    url: str
+    is_current: bool = False
+
+
+def _generation() -> str:
+    generation = cache.get(SITE_NAV_GENERATION_KEY)
+    if generation is None:
+        cache.add(SITE_NAV_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(SITE_NAV_GENERATION_KEY) or "none"
+    return generation
+
+
+def _links_for(request) -> list[tuple[str, str]]:
+    """One query: the children of the root of the request's site (the site of its host name,
+    else the default site), with the root's url path to make their urls relative to it."""
+    hostname = request.get_host().split(":")[0]
+    site = (
+        Site.objects.filter(Q(hostname=hostname) | Q(is_default_site=True))
+        .annotate(other_host=Case(When(hostname=hostname, then=0), default=1))
+        .order_by("other_host", "-is_default_site", "pk")
+    )
+    root = {field: Subquery(site.values(f"root_page__{field}")[:1])
+            for field in ("depth", "path", "url_path")}
+    children = (
+        Page.objects.live().in_menu()
+        .filter(depth=root["depth"] + 1, path__startswith=root["path"])
+        .annotate(root_url_path=root["url_path"])
+        .order_by("path")
+        .values_list("title", "url_path", "root_url_path")
+    )
+    # Relative to the site's root, as Page.get_url gives it for a page of the current site.
+    return [(title, url_path[len(root_url_path) - 1:]) for title, url_path, root_url_path in children]
+
+
+@register.simple_tag(takes_context=True)
+def site_nav_links(context) -> list[NavLink]:
+    request = context.get("request")
+    if request is None:
+        return []
+    key = f"cms:site-nav:{_generation()}:{request.get_host()}"
+    links = cache.get(key)
+    if links is None:
+        links = _links_for(request)
+        cache.set(key, links, timeout=NAV_TIMEOUT)
+    path = request.path
+    return [NavLink(title, url, is_current=path.startswith(url)) for title, url in links]
