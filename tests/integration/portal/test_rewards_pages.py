@@ -129,7 +129,15 @@ def test_the_catalogue_filters_by_kind_and_what_the_member_can_afford(
     page = client.get(REWARDS + query).content.decode()
 
     assert cards(page) == shown
+    count = f"{len(shown)} reward{'' if len(shown) == 1 else 's'}"
+    assert re.search(rf'data-testid="rewards-count">{count}</p>', page)
     assert ("No rewards match these filters." in page) == (not shown)
+
+
+def test_the_filters_update_the_list_in_place_with_htmx(client, member, catalogue):
+    page = client.get(REWARDS).content.decode()
+
+    assert 'hx-target="#catalogue" hx-select="#catalogue"' in page and '<section id="catalogue"' in page
 
 
 def test_an_unknown_kind_is_refused_with_a_message(client, member, catalogue):
