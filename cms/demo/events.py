@@ -97,7 +97,7 @@ def demo_events() -> DemoEvents:
     created = 0
     index = EventIndexPage.objects.child_of(home).filter(slug=INDEX_SLUG).first()
     if index is None:
-        index = EventIndexPage(title="Club events", slug=INDEX_SLUG,
+        index = EventIndexPage(title="Club events", slug=INDEX_SLUG, show_in_menus=True,
                                intro="Meet other members around what you love. Places are limited: "
                                      "RSVP, and join the waitlist when an event is full.")
         home.add_child(instance=index)
