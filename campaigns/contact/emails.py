@@ -46,11 +46,12 @@ def email_links(*, member_id: int, is_marketing: bool) -> EmailLinks:
     """The links of a member's email; portal URLs reversed by name (``campaigns`` may not
     import ``cms``)."""
     portal = _absolute(reverse("portal:dashboard"))
+    preferences = _absolute(reverse("portal:preferences"))
     if not is_marketing:
-        return EmailLinks(portal=portal, preferences=portal, unsubscribe=None, one_click=None)
+        return EmailLinks(portal=portal, preferences=preferences, unsubscribe=None, one_click=None)
     token = unsubscribe_token_make(member_id=member_id, channel=Channel.EMAIL)
     return EmailLinks(
-        portal=portal, preferences=portal,
+        portal=portal, preferences=preferences,
         unsubscribe=_absolute(reverse("portal:unsubscribe", kwargs={"token": token})),
         one_click=_absolute(reverse("portal:unsubscribe_one_click", kwargs={"token": token})),
     )

@@ -74,6 +74,7 @@ def test_a_marketing_email_has_an_html_part_and_its_text_alternative():
         assert "1,500 bonus points" in part
         assert f"{SITE}/portal/" in part
         assert "Manage your preferences" in part
+        assert f"{SITE}/portal/preferences/" in part
         assert "You receive this email because you are a member of the Sao Mobile club" in part
     assert '<html lang="vi">' in html
     assert "<table" in html and 'role="presentation"' in html
