@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
@@ -17,10 +20,17 @@ NAMESPACE = "wagtailsnippets_campaigns_campaign"
 ADD_PATH, LIST_PATH = reverse(f"{NAMESPACE}:add"), reverse(f"{NAMESPACE}:list")
 
 
+@pytest.fixture(autouse=True)
+def approval_workflow(transactional_db):
+    """The groups and the workflow migration campaigns 0002 creates, put back the way it does
+    (idempotent): a transactional test that ran before flushed them away."""
+    migration = importlib.import_module("campaigns.migrations.0002_campaign_approval_workflow")
+    migration.create_workflow(apps, None)
+
+
 def log_in(page, live_server, group: str = "", permissions: tuple[str, ...] = ()) -> None:
     """The admin's own login needs a TOTP code; the session of a logged-in client is the
-    same thing for the screens under test. ``group``: one the migrations create (present in
-    the first transactional test only: a transactional test's flush removes them)."""
+    same thing for the screens under test. ``group``: one migration campaigns 0002 creates."""
     user = staff_with_mfa(*permissions)
     if group:
         user.groups.add(Group.objects.get(name=group))
