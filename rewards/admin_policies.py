@@ -1,7 +1,9 @@
-"""Permission policies shared by the rewards admin screens."""
+"""Permission policies and the view-only viewset shared by the admin screens of records that
+change only through services."""
 
 from __future__ import annotations
 
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 
@@ -22,3 +24,13 @@ class ViewOnlyPolicy(ModelPermissionPolicy):
         if action != "view":
             return self.model._default_manager.none()
         return super().instances_user_has_permission_for(user, action)
+
+
+class ReadOnlyViewSet(ModelViewSet):
+    """A listing and inspect screen for a model registered with ``ViewOnlyPolicy``."""
+
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    exclude_form_fields = []  # no add or edit screen is reachable (ViewOnlyPolicy)
+    list_per_page = 50

@@ -17,20 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
-import subprocess
-import sys
-import tempfile
 from decimal import Decimal
 
-from .redemption import (
-    Client,
-    Load,
-    _free_port,
-    _load,
-    _minimal_request,
-    _start_server,
-    _wait_until_up,
-)
+from .redemption import Client, Load, _load, _minimal_request, served
 
 NAME = "dashboard"
 DEFAULT_SIZE = 2000  # members; each client is one of them
@@ -48,11 +37,7 @@ def run(*, size: int):
     from bench.harness import BenchResult
 
     clients = _prepare(size=size)
-    port = _free_port()
-    log = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a full pipe would block the server
-    server = _start_server(port, log)
-    try:
-        _wait_until_up(port)
+    with served() as port:
         _load(port, clients, _minimal_request, WARMUP_PER_CLIENT)
         _load(port, clients, _dashboard_request, WARMUP_PER_CLIENT)
         minimal_rounds, dashboard_rounds = [], []
@@ -65,17 +50,6 @@ def run(*, size: int):
                 for _round in range(ROUNDS)
             ]
         )
-    except Exception:
-        log.seek(0)
-        print(log.read()[-3000:], file=sys.stderr)
-        raise
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
     baseline, dashboard = Load.combined(minimal_rounds), Load.combined(dashboard_rounds)
     rounds = ", ".join(
         f"{m.per_second:.0f}/{d.per_second:.0f}"

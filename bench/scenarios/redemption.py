@@ -19,6 +19,7 @@ behind each other while others idled: a slower baseline and a long tail for both
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import secrets
@@ -87,11 +88,7 @@ def run(*, size: int):
     from bench.harness import BenchResult
 
     clients, reward_id = _prepare(size=size)
-    port = _free_port()
-    log = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a full pipe would block the server
-    server = _start_server(port, log)
-    try:
-        _wait_until_up(port)
+    with served() as port:
         per_round = max(size // CLIENTS // ROUNDS, 1)
         _load(port, clients, _minimal_request, WARMUP_PER_CLIENT)
         _load(port, clients, _redeem_request(reward_id, "warm"), WARMUP_PER_CLIENT)
@@ -102,17 +99,6 @@ def run(*, size: int):
             redeem_rounds.append(
                 _load(port, clients, _redeem_request(reward_id, f"r{round_number}"), per_round)
             )
-    except Exception:
-        log.seek(0)
-        print(log.read()[-3000:], file=sys.stderr)
-        raise
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
     checks = _check(reward_id=reward_id, expected=CLIENTS * (per_round * ROUNDS + WARMUP_PER_CLIENT))
     baseline, redeem = Load.combined(minimal_rounds), Load.combined(redeem_rounds)
     rounds = ", ".join(
@@ -273,6 +259,29 @@ def _check(*, reward_id: int, expected: int) -> str:
             f"expected {expected} redemptions; found {redemptions}, {outbox} outbox rows, {debits} debits"
         )
     return f"checked: {redemptions} redemptions = outbox rows = ledger debits, stock left {remaining}"
+
+
+@contextlib.contextmanager
+def served():
+    """The bench server (``_start_server``) on a free port, up: yields the port. If the body
+    fails, the tail of the server's log is printed; the server is stopped at the end."""
+    port = _free_port()
+    log = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a full pipe would block the server
+    server = _start_server(port, log)
+    try:
+        _wait_until_up(port)
+        yield port
+    except Exception:
+        log.seek(0)
+        print(log.read()[-3000:], file=sys.stderr)
+        raise
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
 
 
 def _free_port() -> int:

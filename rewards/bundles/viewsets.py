@@ -7,11 +7,10 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from rewards.admin_policies import ViewOnlyPolicy
+from rewards.admin_policies import ReadOnlyViewSet, ViewOnlyPolicy
 
 from .forms import BundleTemplateForm
 from .models import BundleComponent, BundleOrder, BundleOutbox, BundleTemplate
@@ -79,15 +78,7 @@ class BundleTemplateViewSet(SnippetViewSet):
     )
 
 
-class _ReadOnlyViewSet(ModelViewSet):
-    add_to_admin_menu = False
-    copy_view_enabled = False
-    inspect_view_enabled = True
-    exclude_form_fields = []  # no add or edit screen is reachable (ViewOnlyPolicy)
-    list_per_page = 50
-
-
-class BundleOrderViewSet(_ReadOnlyViewSet):
+class BundleOrderViewSet(ReadOnlyViewSet):
     model = BundleOrder
     icon = "tasks"
     name = "bundles_orders"
@@ -112,7 +103,7 @@ class BundleOrderViewSet(_ReadOnlyViewSet):
     ordering = ["-placed_at", "-id"]
 
 
-class BundleOutboxViewSet(_ReadOnlyViewSet):
+class BundleOutboxViewSet(ReadOnlyViewSet):
     model = BundleOutbox
     icon = "upload"
     name = "bundles_outbox"

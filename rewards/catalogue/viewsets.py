@@ -10,12 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from rewards.admin_policies import ViewOnlyPolicy
+from rewards.admin_policies import ReadOnlyViewSet, ViewOnlyPolicy
 
 from . import admin_views
 from .models import (
@@ -78,15 +77,7 @@ def _stock_label(reward) -> str:
         return "∞"
 
 
-class _ReadOnlyViewSet(ModelViewSet):
-    add_to_admin_menu = False
-    copy_view_enabled = False
-    inspect_view_enabled = True
-    exclude_form_fields = []  # no add or edit screen is reachable (ViewOnlyPolicy)
-    list_per_page = 50
-
-
-class VoucherCodeViewSet(_ReadOnlyViewSet):
+class VoucherCodeViewSet(ReadOnlyViewSet):
     model = VoucherCode
     icon = "key"
     name = "catalogue_voucher_codes"
@@ -122,7 +113,7 @@ class RedemptionIndexView(_ActionIndexView):
     action_url_name, action_label, action_when = "catalogue_redemption_cancel", _("Cancel…"), ("confirmed",)
 
 
-class RedemptionViewSet(_ReadOnlyViewSet):
+class RedemptionViewSet(ReadOnlyViewSet):
     model = Redemption
     icon = "tasks"
     name = "catalogue_redemptions"
@@ -151,7 +142,7 @@ class FulfilmentIndexView(_ActionIndexView):
     )
 
 
-class FulfilmentViewSet(_ReadOnlyViewSet):
+class FulfilmentViewSet(ReadOnlyViewSet):
     model = Fulfilment
     icon = "mail"
     name = "catalogue_fulfilments"
@@ -182,7 +173,7 @@ class OutboxIndexView(_ActionIndexView):
     )
 
 
-class OutboxViewSet(_ReadOnlyViewSet):
+class OutboxViewSet(ReadOnlyViewSet):
     model = NetworkOutbox
     icon = "upload"
     name = "catalogue_outbox"

@@ -79,3 +79,14 @@ def shot(page, screenshots_dir, request):
         return path
 
     return take
+
+
+def log_in(page, email: str, next_path: str, password: str | None = None) -> None:
+    """Log in through the login page (email and password) and land on ``next_path``."""
+    from tests.factories import DEFAULT_PASSWORD
+
+    page.goto(f"/accounts/login/?next={next_path}")
+    page.get_by_label("Email or mobile number").fill(email)
+    page.get_by_label("Password").fill(password or DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(f"**{next_path}")

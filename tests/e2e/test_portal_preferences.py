@@ -7,24 +7,20 @@ import json
 
 import pytest
 
-from tests.factories import DEFAULT_PASSWORD, MemberFactory, UserFactory
+from tests.factories import MemberFactory, UserFactory
+
+from .conftest import log_in
 
 pytestmark = pytest.mark.e2e
 
-
-def log_in(page, email: str) -> None:
-    page.goto("/accounts/login/?next=/portal/preferences/")
-    page.get_by_label("Email or mobile number").fill(email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/portal/preferences/")
+PREFERENCES = "/portal/preferences/"
 
 
 def test_a_subscriber_turns_sms_off_sets_quiet_hours_and_sees_the_history(page, shot):
     # given: a linked subscriber who accepts SMS
     member = MemberFactory(user=UserFactory(email="thu.le@example.test"), consent_marketing=True,
                            consent_sms=True, consent_email=True)
-    log_in(page, "thu.le@example.test")
+    log_in(page, "thu.le@example.test", PREFERENCES)
     shot("1-preferences")
 
     # when: SMS is turned off and the channels saved
@@ -56,7 +52,7 @@ def test_a_subscriber_turns_sms_off_sets_quiet_hours_and_sees_the_history(page, 
 def test_a_subscriber_downloads_everything_held_about_them(page, shot, tmp_path):
     # given
     member = MemberFactory(user=UserFactory(email="quang.vo@example.test"), msisdn="+84901112233")
-    log_in(page, "quang.vo@example.test")
+    log_in(page, "quang.vo@example.test", PREFERENCES)
 
     # when
     with page.expect_download() as download:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 
 from rewards.ledger.selectors import points_balance
-from tests.factories import DEFAULT_PASSWORD, MemberFactory, UserFactory
+from tests.factories import MemberFactory, UserFactory
 from tests.integration.catalogue.factories import RewardFactory, give_points
+
+from .conftest import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -17,11 +19,7 @@ def test_a_subscriber_redeems_a_data_pack_then_cancels_it(page, shot):
     member = MemberFactory(user=UserFactory(email="hoa.pham@example.test"))
     give_points(member, 100)
     RewardFactory(name="2 GB data pack", points_cost=60)
-    page.goto("/accounts/login/?next=/portal/rewards/")
-    page.get_by_label("Email or mobile number").fill("hoa.pham@example.test")
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/portal/rewards/")
+    log_in(page, "hoa.pham@example.test", "/portal/rewards/")
     assert page.get_by_test_id("rewards-balance").inner_text() == "You have 100 points to spend."
     shot("1-catalogue")
 
