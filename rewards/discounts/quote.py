@@ -12,6 +12,9 @@ from collections.abc import Iterable, Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 
 from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .choices import DiscountKind, Stacking
 from .specs import (
@@ -38,29 +41,35 @@ def currency_decimals(quantum: Decimal) -> int:
     return max(-quantum.as_tuple().exponent, 0)
 
 
+# Texts are in the active language with its separators: the member's on the portal, English
+# (``2.5``, ``24,000,000 VND``) where nothing else is active.
+
+
 def percent_text(percent: Decimal) -> str:
-    """``Decimal("5.00")`` -> ``"5"``, ``Decimal("2.50")`` -> ``"2.5"``."""
-    return f"{percent.normalize():f}"
+    """``Decimal("5.00")`` -> ``"5"``, ``Decimal("2.50")`` -> ``"2.5"`` (``"2,5"`` in Vietnamese)."""
+    return number_format(Decimal(f"{percent.normalize():f}"), use_l10n=True)
 
 
 def money_text(amount: Decimal, *, quantum: Decimal | None = None, currency: str | None = None) -> str:
-    """``24000000`` -> ``"24,000,000 VND"``; shown amounts are never rounded up."""
+    """``24000000`` -> ``"24,000,000 VND"`` (``"24.000.000 VND"`` in Vietnamese); shown amounts
+    are never rounded up."""
     quantum = quantum if quantum is not None else settings.OPERATOR_CURRENCY_QUANTUM
     currency = currency or settings.OPERATOR_CURRENCY
     shown = amount.quantize(quantum, rounding=ROUND_DOWN)
-    return f"{shown:,.{currency_decimals(quantum)}f} {currency}"
-
-
-def _years_text(years: int) -> str:
-    return "1 year" if years == 1 else f"{years} years"
+    grouped = number_format(shown, decimal_pos=currency_decimals(quantum), use_l10n=True, force_grouping=True)
+    return f"{grouped} {currency}"
 
 
 def volume_reason(percent: Decimal, rolling_spend: Decimal) -> str:
-    return f"{percent_text(percent)}% for {money_text(rolling_spend)} spent in the last 12 months"
+    return _("%(percent)s%% for %(amount)s spent in the last 12 months") % {
+        "percent": percent_text(percent), "amount": money_text(rolling_spend),
+    }
 
 
 def tenure_reason(percent: Decimal, tenure_years: int) -> str:
-    return f"{percent_text(percent)}% for {_years_text(tenure_years)} with us"
+    return ngettext(
+        "%(percent)s%% for %(years)s year with us", "%(percent)s%% for %(years)s years with us", tenure_years
+    ) % {"percent": percent_text(percent), "years": tenure_years}
 
 
 # --- which schedule, which rates ---------------------------------------------------------------
@@ -115,7 +124,7 @@ def discount_rates(
 ) -> DiscountRates:
     """The percentages that apply, with their reasons, after the stacking policy."""
     if schedule is None:
-        return DiscountRates(rates=(), total_percent=ZERO, note="No discount schedule applies.")
+        return DiscountRates(rates=(), total_percent=ZERO, note=_("No discount schedule applies."))
     candidates: list[DiscountRate] = []
     bracket = _reached_bracket(schedule.volume_brackets, rolling_spend)
     volume_percent = bracket.percent if bracket else ZERO
@@ -146,9 +155,11 @@ def _best_of(candidates: list[DiscountRate]) -> tuple[list[DiscountRate], str]:
     volume, tenure = candidates
     # On a tie the tenure line is kept: the same money, and the loyalty reason.
     best = volume if volume.percent > tenure.percent else tenure
-    note = (f"Best of volume ({percent_text(volume.percent)}%) and tenure "
-            f"({percent_text(tenure.percent)}%): the {best.kind.value} discount applies.")
-    return [best], note
+    if best is volume:
+        note = _("Best of volume (%(volume)s%%) and tenure (%(tenure)s%%): the volume discount applies.")
+    else:
+        note = _("Best of volume (%(volume)s%%) and tenure (%(tenure)s%%): the tenure discount applies.")
+    return [best], note % {"volume": percent_text(volume.percent), "tenure": percent_text(tenure.percent)}
 
 
 def _sum_capped(
@@ -160,20 +171,28 @@ def _sum_capped(
     remaining = cap
     rates: list[DiscountRate] = []
     notes: list[str] = []
-    cap_text = f"the {percent_text(cap)}% cap on combined discounts"
     for rate in candidates:
         applied = min(rate.percent, remaining)
+        figures = {"percent": percent_text(rate.percent), "cap": percent_text(cap)}
         if applied <= 0:
-            notes.append(f"The {rate.kind.value} discount ({percent_text(rate.percent)}%) does not "
-                         f"apply: {cap_text} is reached.")
+            notes.append(_dropped_note(rate.kind) % figures)
             continue
         if applied < rate.percent:
-            rate = DiscountRate(rate.kind, applied,
-                                f"{rate.reason}, reduced from {percent_text(rate.percent)}% to "
-                                f"{percent_text(applied)}% by {cap_text}")
+            reason = _("%(reason)s, reduced from %(percent)s%% to %(applied)s%% by the %(cap)s%% cap on "
+                       "combined discounts") % {**figures, "reason": rate.reason,
+                                                "applied": percent_text(applied)}
+            rate = DiscountRate(rate.kind, applied, reason)
         rates.append(rate)
         remaining -= applied
     return rates, " ".join(notes)
+
+
+def _dropped_note(kind: str) -> str:
+    if kind == DiscountKind.VOLUME:
+        return _("The volume discount (%(percent)s%%) does not apply: the %(cap)s%% cap on combined "
+                 "discounts is reached.")
+    return _("The tenure discount (%(percent)s%%) does not apply: the %(cap)s%% cap on combined "
+             "discounts is reached.")
 
 
 # --- money ---------------------------------------------------------------------------------
@@ -208,8 +227,10 @@ def with_offers(rates: DiscountRates, offers: Sequence[DiscountRate]) -> Discoun
         if applied <= 0:
             continue
         if applied < offer.percent:
-            offer = DiscountRate(offer.kind, applied, f"{offer.reason}, reduced to "
-                                 f"{percent_text(applied)}% so the discount stays within the bill")
+            reason = _("%(reason)s, reduced to %(applied)s%% so the discount stays within the bill") % {
+                "reason": offer.reason, "applied": percent_text(applied),
+            }
+            offer = DiscountRate(offer.kind, applied, reason)
         kept.append(offer)
         remaining -= applied
     return DiscountRates(
