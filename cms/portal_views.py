@@ -32,7 +32,7 @@ from club.members.services.line_link import (
 from club.members.unsubscribe import UnsubscribeTarget, UnsubscribeTokenInvalid, unsubscribe_token_read
 
 from .forms import LinkByAccountForm, LinkCodeRequestForm, LinkCodeVerifyForm
-from .portal_dashboard import dashboard_for_member
+from .portal_dashboard import dashboard_for_member, dashboard_member
 
 # What the verify page shows about the pending request (never the code, never the full number).
 _PENDING_SESSION_KEY = "portal.line_link.pending"
@@ -57,11 +57,12 @@ def _linked(request: HttpRequest, member) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    member = member_for_user(user=request.user)
+    now = timezone.now()
+    member = dashboard_member(user=request.user, now=now)
     if member is None:
         return render(request, "portal/dashboard.html", {"member": None})
     offers = offers_show(member_id=member.pk, language=get_language())
-    board = dashboard_for_member(member=member)
+    board = dashboard_for_member(member=member, now=now)
     return render(request, "portal/dashboard.html", {"member": member, "offers": offers, "board": board})
 
 

@@ -7,12 +7,13 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from club.members.models import Member, MemberStatus
-from rewards.tiers.selectors import current_tiers
+from rewards.tiers.selectors import MemberTierInfo, current_tiers
 
 from .models import EventPage, Rsvp, RsvpStatus
 from .services.results import RsvpReceipt
@@ -81,21 +82,45 @@ def event_page(*, event_id: int) -> EventPage | None:
     return EventPage.objects.live().filter(pk=event_id).first()
 
 
+def _with_counts(events: QuerySet[EventPage]) -> QuerySet[EventPage]:
+    """``events`` annotated with ``n_confirmed`` and ``n_waitlisted`` (in the same query)."""
+    def count(status: str) -> Coalesce:
+        rows = (Rsvp.objects.filter(event=OuterRef("pk"), status=status).order_by()
+                .values("event").annotate(n=Count("pk")).values("n"))
+        return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+    return events.annotate(n_confirmed=count(RsvpStatus.CONFIRMED), n_waitlisted=count(RsvpStatus.WAITLISTED))
+
+
 @dataclass(frozen=True)
 class Eligibility:
     is_eligible: bool
     reason: str = ""  # why not, for the member
 
 
-def member_eligibility(*, member_id: int, events: Iterable[EventPage]) -> dict[int, Eligibility]:
+@dataclass(frozen=True)
+class MemberStanding:
+    """What RSVP eligibility reads about a member, when the caller has it already."""
+
+    status: str
+    tier: MemberTierInfo
+
+
+def member_eligibility(
+    *, member_id: int, events: Iterable[EventPage], standing: MemberStanding | None = None
+) -> dict[int, Eligibility]:
     """Whether the member may RSVP to each event (active line, tier at least the event's
-    minimum), by event id. The services decide again under the lock; this is what pages show."""
+    minimum), by event id. The services decide again under the lock; this is what pages show.
+    ``standing``: the member's status and tier, if already read (otherwise read here)."""
     events = list(events)
-    status = Member.objects.filter(pk=member_id).values_list("status", flat=True).first()
+    if standing is None:
+        status = Member.objects.filter(pk=member_id).values_list("status", flat=True).first()
+    else:
+        status = standing.status
     if status != MemberStatus.ACTIVE:
         return {e.pk: Eligibility(False, _("Only active lines can RSVP to club events.")) for e in events}
     result = {}
-    tier = None
+    tier = standing.tier if standing else None
     for event in events:
         if event.min_tier_id is None:
             result[event.pk] = Eligibility(True)
@@ -133,24 +158,27 @@ class UpcomingEvent:
 
 
 def event_upcoming(
-    *, member_id: int | None, now: dt.datetime, limit: int = 10, index: Page | None = None
+    *, member_id: int | None, now: dt.datetime, limit: int = 10, index: Page | None = None,
+    standing: MemberStanding | None = None,
 ) -> list[UpcomingEvent]:
     """Published events that have not ended, soonest first, with their counts and, for a
     member, their RSVP and whether they may RSVP. ``index``: only that index page's events.
-    A handful of queries whatever the number of events."""
+    Two queries for a member whose ``standing`` is given (the events with their counts, the
+    member's RSVPs), one for a visitor."""
     events = EventPage.objects.live().filter(ends_at__gt=now).select_related("min_tier")
     if index is not None:
         events = events.child_of(index)
-    events = list(events.order_by("starts_at", "pk")[:limit])
+    events = list(_with_counts(events).order_by("starts_at", "pk")[:limit])
     ids = [e.pk for e in events]
-    counts = event_counts(event_ids=ids)
-    rsvps = rsvps_for_member(member_id=member_id, event_ids=ids) if member_id else {}
-    eligibility = member_eligibility(member_id=member_id, events=events) if member_id else {}
+    rsvps = rsvps_for_member(member_id=member_id, event_ids=ids) if member_id and ids else {}
+    eligibility = (member_eligibility(member_id=member_id, events=events, standing=standing)
+                   if member_id and ids else {})
     return [
         UpcomingEvent(
             event_id=e.pk, title=e.title, intro=e.intro, url=e.url or "", starts_at=e.starts_at,
             ends_at=e.ends_at, time_zone=e.time_zone, venue_name=e.venue_name, online=e.is_online,
-            min_tier_name=e.min_tier.name if e.min_tier else "", counts=counts[e.pk],
+            min_tier_name=e.min_tier.name if e.min_tier else "",
+            counts=EventCounts(e.pk, e.capacity, e.n_confirmed, e.n_waitlisted),
             is_open=now < e.rsvp_closes_at, rsvp=rsvps.get(e.pk), eligibility=eligibility.get(e.pk),
         )
         for e in events

@@ -5,26 +5,44 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from club.members.models import Member
+from rewards.reference import ReferenceData
 
 from .models import BundleOrder, BundleOutbox, BundleTemplate, BundleTemplateLine, OutboxState
 
 
-def bundle_templates_for_member(*, member_id: int) -> list[BundleTemplate]:
-    """Live templates that suit the member: their segment (or every segment) and payment plan
-    (or any), every component active. Three queries; templates are few, so the segment test
-    runs in Python (``target_segments`` is a JSON list, which SQLite cannot search)."""
-    member = Member.objects.filter(pk=member_id).values("segment", "payment_plan").first()
-    if member is None:
-        return []
+def _live_templates_load() -> list[BundleTemplate]:
+    """Live templates by name, each with its lines and their components (three queries)."""
     lines = BundleTemplateLine.objects.select_related("component").order_by("sort_order", "id")
     templates = BundleTemplate.objects.filter(live=True).prefetch_related(Prefetch("lines", queryset=lines))
+    return list(templates.order_by("name"))
+
+
+LIVE_TEMPLATES = ReferenceData(
+    "live-bundle-templates", _live_templates_load,
+    ("bundles.BundleTemplate", "bundles.BundleTemplateLine", "bundles.BundleComponent"),
+)
+
+
+def bundle_templates_suiting(*, segment: str, payment_plan: str) -> list[BundleTemplate]:
+    """Live templates for a member of this segment (or every segment) and payment plan (or
+    any), every component active; from the reference cache (dropped whenever a template, a
+    line or a component is written). Templates are few, so the segment test runs in Python
+    (``target_segments`` is a JSON list, which SQLite cannot search)."""
     return [
         template
-        for template in templates.order_by("name")
-        if template.suits(segment=member["segment"], payment_plan=member["payment_plan"])
+        for template in LIVE_TEMPLATES.get()
+        if template.suits(segment=segment, payment_plan=payment_plan)
         and template.lines.all()
         and all(line.component.active for line in template.lines.all())
     ]
+
+
+def bundle_templates_for_member(*, member_id: int) -> list[BundleTemplate]:
+    """``bundle_templates_suiting`` the member (one query for the member)."""
+    member = Member.objects.filter(pk=member_id).values("segment", "payment_plan").first()
+    if member is None:
+        return []
+    return bundle_templates_suiting(segment=member["segment"], payment_plan=member["payment_plan"])
 
 
 def bundle_orders_for_member(*, member_id: int) -> QuerySet[BundleOrder]:

@@ -14,6 +14,7 @@ from django.db.models import Prefetch, Q
 from club.members.models import Member
 from club.members.phone import InvalidPhoneNumber, phone_to_e164
 from rewards.activity.selectors import member_rolling_spend, rolling_spend_by_member
+from rewards.reference import ReferenceData
 
 from .models import DiscountSchedule, TenureBand, VolumeBracket
 from .offers import offer_discounts_by_member
@@ -31,26 +32,41 @@ from .specs import (
 MEMBER_FIELDS = ("id", "msisdn", "account_number", "customer_type", "activation_date")
 
 
-def live_schedule_specs(*, on: dt.date) -> list[ScheduleSpec]:
-    """Published schedules valid on ``on``, with their brackets and bands (three queries)."""
-    schedules = (
-        DiscountSchedule.objects.filter(live=True, valid_from__lte=on)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
-        .prefetch_related(
-            Prefetch("volume_brackets", queryset=VolumeBracket.objects.order_by("spend_from")),
-            Prefetch("tenure_bands", queryset=TenureBand.objects.order_by("years_from")),
-        )
+def _live_schedules_load() -> tuple[tuple[ScheduleSpec, dt.date | None], ...]:
+    """Every published schedule with its brackets and bands, and the last day it is valid
+    (three queries)."""
+    schedules = DiscountSchedule.objects.filter(live=True).order_by("pk").prefetch_related(
+        Prefetch("volume_brackets", queryset=VolumeBracket.objects.order_by("spend_from")),
+        Prefetch("tenure_bands", queryset=TenureBand.objects.order_by("years_from")),
     )
-    return [
-        ScheduleSpec(
-            id=s.pk, name=s.name, stacking=s.stacking, cap_percent=s.cap_percent,
-            customer_types=frozenset(s.customer_types or ()), valid_from=s.valid_from,
-            volume_brackets=tuple(
-                VolumeBracketSpec(b.spend_from, b.percent) for b in s.volume_brackets.all()
+    return tuple(
+        (
+            ScheduleSpec(
+                id=s.pk, name=s.name, stacking=s.stacking, cap_percent=s.cap_percent,
+                customer_types=frozenset(s.customer_types or ()), valid_from=s.valid_from,
+                volume_brackets=tuple(
+                    VolumeBracketSpec(b.spend_from, b.percent) for b in s.volume_brackets.all()
+                ),
+                tenure_bands=tuple(TenureBandSpec(b.years_from, b.percent) for b in s.tenure_bands.all()),
             ),
-            tenure_bands=tuple(TenureBandSpec(b.years_from, b.percent) for b in s.tenure_bands.all()),
+            s.valid_until,
         )
         for s in schedules
+    )
+
+
+LIVE_SCHEDULES = ReferenceData(
+    "live-discount-schedules", _live_schedules_load,
+    ("discounts.DiscountSchedule", "discounts.VolumeBracket", "discounts.TenureBand"),
+)
+
+
+def live_schedule_specs(*, on: dt.date) -> list[ScheduleSpec]:
+    """Published schedules valid on ``on``, with their brackets and bands (from the reference
+    cache; dropped whenever a schedule, bracket or band is written)."""
+    return [
+        spec for spec, valid_until in LIVE_SCHEDULES.get()
+        if spec.valid_from <= on and (valid_until is None or valid_until >= on)
     ]
 
 
@@ -98,17 +114,27 @@ def _anniversary(activation: dt.date, years: int) -> dt.date:
 
 def member_discounts(*, member_id: int, on: dt.date) -> MemberDiscounts:
     member = Member.objects.only(*MEMBER_FIELDS).get(pk=member_id)
+    return member_discounts_of(
+        member=member, rolling_spend=member_rolling_spend(member_id=member.pk, on=on),
+        offers=offer_discounts_by_member(member_ids=[member.pk], on=on).get(member.pk, ()), on=on,
+    )
+
+
+def member_discounts_of(
+    *, member: Member, rolling_spend: Decimal, offers: Sequence[DiscountRate], on: dt.date
+) -> MemberDiscounts:
+    """``member_discounts`` from what the caller has already read: the member (its customer
+    type and activation date), their rolling spend and offer discounts (no query but the
+    cached schedules)."""
     schedule = discount_schedule_for_customer_type(customer_type=member.customer_type, on=on)
-    spend = member_rolling_spend(member_id=member.pk, on=on)
     tenure = member.tenure_years(on)
     rates = with_offers(
-        discount_rates(rolling_spend=spend, tenure_years=tenure, schedule=schedule),
-        offer_discounts_by_member(member_ids=[member.pk], on=on).get(member.pk, ()),
+        discount_rates(rolling_spend=rolling_spend, tenure_years=tenure, schedule=schedule), offers
     )
     return MemberDiscounts(
         on=on, schedule_name=schedule.name if schedule else "", rates=rates.rates,
-        total_percent=rates.total_percent, note=rates.note, rolling_spend=spend, tenure_years=tenure,
-        next_volume=rates.next_volume, next_tenure=rates.next_tenure,
+        total_percent=rates.total_percent, note=rates.note, rolling_spend=rolling_spend,
+        tenure_years=tenure, next_volume=rates.next_volume, next_tenure=rates.next_tenure,
         next_tenure_on=(_anniversary(member.activation_date, rates.next_tenure.years_from)
                         if rates.next_tenure else None),
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import LedgerEntry, LotStatus, PointLot, PointsAccount
@@ -33,6 +34,15 @@ class ExpiringPoints:
 def points_balance(*, member_id: int) -> PointsBalance:
     row = PointsAccount.objects.filter(member_id=member_id).values_list("available", "pending").first()
     return PointsBalance(*(row or (0, 0)))
+
+
+def points_balance_of(*, member) -> PointsBalance:
+    """The balance of a member loaded with ``select_related("points_account")`` (no query)."""
+    try:
+        account = member.points_account
+    except PointsAccount.DoesNotExist:
+        account = None
+    return PointsBalance(account.available, account.pending) if account else PointsBalance(0, 0)
 
 
 def member_statement(
@@ -93,6 +103,28 @@ def points_expiring(
         points=Sum("remaining"), first=Min("expires_at")
     )
     return ExpiringPoints(points=row["points"] or 0, first_expiry=row["first"], within_days=within_days)
+
+
+def points_expiring_annotations(
+    *, now: dt.datetime, within_days: int = EXPIRING_SOON_DAYS
+) -> dict[str, Coalesce | Subquery]:
+    """Expressions for ``Member`` querysets: ``points_expiring`` and ``points_first_expiry``,
+    what ``points_expiring`` answers, read in the member's own query (``points_expiring_of``)."""
+    lots = _expiring_lots(within_days=within_days, now=now).filter(member_id=OuterRef("pk"))
+    lots = lots.order_by().values("member_id")
+    return {
+        "points_expiring": Coalesce(
+            Subquery(lots.annotate(total=Sum("remaining")).values("total"), output_field=IntegerField()),
+            Value(0),
+        ),
+        "points_first_expiry": Subquery(lots.annotate(first=Min("expires_at")).values("first")),
+    }
+
+
+def points_expiring_of(*, member, within_days: int = EXPIRING_SOON_DAYS) -> ExpiringPoints:
+    """``points_expiring`` of a member annotated with ``points_expiring_annotations``."""
+    return ExpiringPoints(points=member.points_expiring, first_expiry=member.points_first_expiry,
+                          within_days=within_days)
 
 
 def members_with_points_expiring(

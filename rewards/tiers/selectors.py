@@ -12,6 +12,7 @@ from django.db.models import F
 
 from club.members.models import Member
 from rewards.activity.selectors import member_rolling_spend, rolling_spend_subquery
+from rewards.reference import ReferenceData
 from rewards.sql import ids_in
 
 from .models import MemberTier, Tier
@@ -41,9 +42,40 @@ NO_TIER = dict(tier_id=None, code="", name="", rank=0, points_multiplier=Decimal
                discount_percent=Decimal(0), event_access=False, priority_support=False)
 
 
-def default_tier() -> Tier | None:
+@dataclass(frozen=True)
+class LiveTier:
+    """A published tier as members' pages read it (from the reference cache)."""
+
+    pk: int
+    code: str
+    name: str
+    rank: int
+    min_rolling_spend: Decimal
+    min_tenure_years: int
+    points_multiplier: Decimal
+    discount_percent: Decimal
+    event_access: bool
+    priority_support: bool
+
+
+def _live_tiers_load() -> tuple[LiveTier, ...]:
+    fields = [f for f in LiveTier.__dataclass_fields__ if f != "pk"]
+    rows = Tier.objects.filter(live=True).order_by("rank", "pk").values_list("pk", *fields)
+    return tuple(LiveTier(*row) for row in rows)
+
+
+LIVE_TIERS = ReferenceData("live-tiers", _live_tiers_load, ("tiers.Tier",))
+
+
+def live_tiers() -> tuple[LiveTier, ...]:
+    """The published tiers, lowest rank first (cached; dropped whenever a tier is written)."""
+    return LIVE_TIERS.get()
+
+
+def default_tier() -> LiveTier | None:
     """The live tier with the lowest rank: where every member starts."""
-    return Tier.objects.filter(live=True).order_by("rank").first()
+    tiers = live_tiers()
+    return tiers[0] if tiers else None
 
 
 def default_tier_benefits() -> tuple[str, str, Decimal]:
@@ -55,12 +87,32 @@ def default_tier_benefits() -> tuple[str, str, Decimal]:
     return fallback.code, fallback.name, fallback.points_multiplier
 
 
-def _info(member_id: int, tier: Tier, **state) -> MemberTierInfo:
+def _info(member_id: int, tier: Tier | LiveTier, **state) -> MemberTierInfo:
     return MemberTierInfo(
         member_id=member_id, tier_id=tier.pk, code=tier.code, name=tier.name, rank=tier.rank,
         points_multiplier=tier.points_multiplier, discount_percent=tier.discount_percent,
         event_access=tier.event_access, priority_support=tier.priority_support, **state,
     )
+
+
+def _default_info(member_id: int) -> MemberTierInfo:
+    fallback = default_tier()
+    if fallback is None:
+        return MemberTierInfo(member_id=member_id, is_default=True, **NO_TIER)
+    return _info(member_id, fallback, is_default=True)
+
+
+def member_tier_info(*, member: Member) -> MemberTierInfo:
+    """The current tier of a member loaded with ``select_related("tier_state__tier")`` (no
+    query): the same answer as ``current_tiers`` for one member."""
+    try:
+        state = member.tier_state
+    except MemberTier.DoesNotExist:
+        state = None
+    if state is None or state.tier_id is None:
+        return _default_info(member.pk)
+    return _info(member.pk, state.tier, since=state.since, qualified_until=state.qualified_until,
+                 downgrade_due=state.downgrade_due)
 
 
 def current_tiers(*, member_ids: Iterable[int]) -> dict[int, MemberTierInfo]:
@@ -83,14 +135,8 @@ def current_tiers(*, member_ids: Iterable[int]) -> dict[int, MemberTierInfo]:
             priority_support=support, since=since, qualified_until=qualified_until,
             downgrade_due=downgrade_due,
         )
-    missing = ids - result.keys()
-    if missing:
-        fallback = default_tier()
-        for member_id in missing:
-            result[member_id] = (
-                _info(member_id, fallback, is_default=True) if fallback
-                else MemberTierInfo(member_id=member_id, is_default=True, **NO_TIER)
-            )
+    for member_id in ids - result.keys():
+        result[member_id] = _default_info(member_id)
     return result
 
 
@@ -121,16 +167,25 @@ def tier_progress(*, member_id: int, on: dt.date) -> TierProgress:
     """How far ``member_id`` is from the next tier up: the spend still needed in the rolling 12
     months, the years of tenure still needed, and a percentage (the lesser of the two)."""
     member = Member.objects.only("activation_date").get(pk=member_id)
-    current = current_tiers(member_ids=[member_id])[member_id]
-    spend = member_rolling_spend(member_id=member_id, on=on)
-    years = tenure_years(member.activation_date, on)
-    upper = Tier.objects.filter(live=True, rank__gt=current.rank).order_by("rank").first()
+    return tier_progress_of(
+        current=current_tiers(member_ids=[member_id])[member_id], activation_date=member.activation_date,
+        rolling_spend=member_rolling_spend(member_id=member_id, on=on), on=on,
+    )
+
+
+def tier_progress_of(
+    *, current: MemberTierInfo, activation_date: dt.date, rolling_spend: Decimal, on: dt.date
+) -> TierProgress:
+    """``tier_progress`` from what the caller has already read (no query but the cached tiers)."""
+    spend = rolling_spend
+    years = tenure_years(activation_date, on)
+    upper = next((tier for tier in live_tiers() if tier.rank > current.rank), None)
     if upper is None:
         return TierProgress(current, None, None, spend, Decimal(0), years, 0, None, 100)
     spend_needed = max(upper.min_rolling_spend - spend, Decimal(0))
-    tenure_date = add_months(member.activation_date, 12 * upper.min_tenure_years)
-    tenure_days_needed = (tenure_date - member.activation_date).days
-    tenure_done = (min(on, tenure_date) - member.activation_date).days
+    tenure_date = add_months(activation_date, 12 * upper.min_tenure_years)
+    tenure_days_needed = (tenure_date - activation_date).days
+    tenure_done = (min(on, tenure_date) - activation_date).days
     percent = min(
         _percent(spend, upper.min_rolling_spend),
         _percent(Decimal(tenure_done), Decimal(tenure_days_needed)),

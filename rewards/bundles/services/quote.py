@@ -110,9 +110,11 @@ def bundle_price(
     quantities: Mapping[str, object] | None,
     extra_percent: Decimal | None,
     on: dt.date,
+    rolling_spend: Decimal | None = None,
 ) -> BundleQuote:
     """The quote, or ``Refused``: the member must be active, the template live, suited to the
-    member's payment plan, its components active, and the quantities allowed."""
+    member's payment plan, its components active, and the quantities allowed. ``rolling_spend``:
+    the member's, when the caller has already read it (otherwise read here)."""
     if member is None:
         raise Refused(Code.MEMBER_NOT_FOUND, _("There is no such member."))
     if member.status != MemberStatus.ACTIVE:
@@ -149,7 +151,9 @@ def bundle_price(
         )
     discount = quote_discount(
         bill_amount=price,
-        rolling_spend=member_rolling_spend(member_id=member.pk, on=on),
+        rolling_spend=(
+            member_rolling_spend(member_id=member.pk, on=on) if rolling_spend is None else rolling_spend
+        ),
         tenure_years=member.tenure_years(on),
         schedule=discount_schedule_for_customer_type(customer_type=member.customer_type, on=on),
         offers=offers,

@@ -1,0 +1,63 @@
+"""Reference data: the few rows that every member page reads and marketers rarely change (the
+live tiers, the discount schedules with their brackets and bands, the bundle templates with
+their lines), kept whole in the cache and dropped whenever one of their rows is written.
+
+A ``ReferenceData`` names its cache key, the function that loads it from the database and the
+models whose writes make it stale. ``reference_data_connect`` (called from the owning app's
+``ready``) ties those models' ``post_save`` and ``post_delete`` to ``invalidate``: once at
+the write, and again when its transaction commits, so a reader that loaded the old rows between
+the two cannot leave them cached. Writes that bypass signals (``QuerySet.update``,
+``bulk_create``) must call ``invalidate`` themselves. The time-to-live is a backstop, not the
+mechanism. docs/reference-cache.md explains the choice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+T = TypeVar("T")
+
+# Bump when the shape of a cached value changes, so a deploy never reads the old shape.
+SCHEMA = 1
+TIME_TO_LIVE = 15 * 60  # seconds
+_MISSING = object()
+
+
+@dataclass(frozen=True, eq=False)
+class ReferenceData(Generic[T]):
+    name: str
+    load: Callable[[], T]
+    models: tuple[str, ...]  # "app_label.ModelName" whose writes make the value stale
+
+    @property
+    def key(self) -> str:
+        return f"reference:{SCHEMA}:{self.name}"
+
+    def get(self) -> T:
+        value = cache.get(self.key, _MISSING)
+        if value is _MISSING:
+            value = self.load()
+            cache.set(self.key, value, TIME_TO_LIVE)
+        return value
+
+    def invalidate(self) -> None:
+        cache.delete(self.key)
+
+    def _on_write(self, sender, **kwargs) -> None:
+        self.invalidate()
+        transaction.on_commit(self.invalidate, using=kwargs.get("using"))
+
+
+def reference_data_connect(data: ReferenceData) -> None:
+    """Drop ``data`` from the cache whenever a row of one of its models is saved or deleted.
+    ``weak=False``: the bound method would otherwise be collected at once."""
+    for model in data.models:
+        uid = f"reference:{data.name}:{model}"
+        post_save.connect(data._on_write, sender=model, weak=False, dispatch_uid=uid)
+        post_delete.connect(data._on_write, sender=model, weak=False, dispatch_uid=uid)
