@@ -132,6 +132,10 @@ if REDIS_URL:
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="troika"),
         }
     }
+    # Sessions are read from Redis and written to both: a logged-in page costs no session query,
+    # and a flushed Redis only sends the next read back to the table. Not with the per-process
+    # memory cache below, where another process would keep a stale copy.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
