@@ -3,6 +3,7 @@ import re
 import pytest
 
 from club.members.services.billing_detail import billing_detail_digest
+from club.members.services.line_link import line_link_code_request
 from tests.factories import MemberFactory, UserFactory
 
 
@@ -28,3 +29,14 @@ def code_from_sms(sms_outbox):
         return re.search(r"\b(\d{6})\b", bodies[-1]).group(1)
 
     return read
+
+
+@pytest.fixture
+def request_code(django_capture_on_commit_callbacks):
+    """``line_link_code_request`` with its after-commit SMS sent at once."""
+
+    def request(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return line_link_code_request(**kwargs)
+
+    return request

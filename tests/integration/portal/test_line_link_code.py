@@ -16,21 +16,11 @@ from club.members.services.line_link import (
     LineLinkLineTaken,
     LineLinkRateLimited,
     line_link_challenges_purge,
-    line_link_code_request,
     line_link_code_verify,
 )
 from tests.factories import MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def request_code(django_capture_on_commit_callbacks):
-    def request(**kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return line_link_code_request(**kwargs)
-
-    return request
 
 
 def _wrong(code: str) -> str:
