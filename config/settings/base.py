@@ -161,6 +161,10 @@ LANGUAGES = [
     ("ru", _("Russian")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Vietnamese and Chinese number (and Vietnamese date) formats (see config/formats/). Thousand
+# separators are forced only where a template asks (floatformat:"0g", intcomma, money), never
+# globally: USE_THOUSAND_SEPARATOR would also group ids printed into URLs and attributes.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
