@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.selectors import campaign_message_for
+from campaigns.models import Campaign
+from campaigns.selectors import campaign_message_for, campaign_messages
 
 from .models import Delivery, DeliveryStatus, Suppression
 
@@ -36,12 +37,15 @@ class InboxItem:
     received_at: dt.datetime
     valid_until: dt.datetime
     seen: bool
+    occurrence: str = ""
+    campaign: Campaign | None = None  # with what its offer points at (reward, page, event, bundle)
 
 
 def member_inbox(*, member_id: int, language: str, now: dt.datetime | None = None) -> list[InboxItem]:
     """The member's portal offers still valid (within the campaign's ``offer_valid_days``, the
     campaign live and not expired), highest priority first, newest first. Showing them is
-    ``impressions_record``'s business (the fatigue cap may hold some back)."""
+    ``impressions_record``'s business (the fatigue cap may hold some back). One query, plus
+    one for the messages of campaigns not in the cache."""
     now = now or timezone.now()
     rows = (
         Delivery.objects.filter(
@@ -49,21 +53,21 @@ def member_inbox(*, member_id: int, language: str, now: dt.datetime | None = Non
             campaign__live=True,
         )
         .filter(Q(campaign__expire_at__isnull=True) | Q(campaign__expire_at__gt=now))
-        .select_related("campaign").prefetch_related("campaign__messages")
+        .select_related("campaign__reward", "campaign__content_page", "campaign__event", "campaign__bundle")
         .order_by("-campaign__priority", "-reserved_at", "-id")
     )
+    valid = [d for d in rows if d.reserved_at + dt.timedelta(days=d.campaign.offer_valid_days) > now]
+    messages = campaign_messages(campaign_ids={d.campaign_id for d in valid}) if valid else {}
     items = []
-    for delivery in rows:
+    for delivery in valid:
         campaign = delivery.campaign
-        valid_until = delivery.reserved_at + dt.timedelta(days=campaign.offer_valid_days)
-        if valid_until <= now:
-            continue
-        message = campaign_message_for(messages=list(campaign.messages.all()), language=language)
+        message = campaign_message_for(messages=messages.get(campaign.pk, []), language=language)
         items.append(InboxItem(
             delivery_id=delivery.pk, campaign_id=campaign.pk,
             title=message.title if message else campaign.name,
-            body=message.body if message else "", received_at=delivery.reserved_at, valid_until=valid_until,
-            seen=delivery.viewed_at is not None,
+            body=message.body if message else "", received_at=delivery.reserved_at,
+            valid_until=delivery.reserved_at + dt.timedelta(days=campaign.offer_valid_days),
+            seen=delivery.viewed_at is not None, occurrence=delivery.occurrence, campaign=campaign,
         ))
     return items
 

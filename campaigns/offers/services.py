@@ -104,6 +104,8 @@ def offers_show(*, member_id: int, language: str, at: dt.datetime | None = None)
     limit count, so offers over those caps wait for a later visit."""
     at = at or timezone.now()
     items = member_inbox(member_id=member_id, language=language, now=at)
+    if all(item.seen for item in items):  # nothing new: seen offers are shown again, no cap to ask
+        return offer_cards(member_id=member_id, items=items)
     seen = impressions_record(member_id=member_id, delivery_ids=[i.delivery_id for i in items], at=at)
     shown = set(seen.shown)
     return offer_cards(member_id=member_id, items=[i for i in items if i.delivery_id in shown])
