@@ -90,3 +90,13 @@ def log_in(page, email: str, next_path: str, password: str | None = None) -> Non
     page.get_by_label("Password").fill(password or DEFAULT_PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(f"**{next_path}")
+
+
+def fill_sign_up(page, *, email: str, password: str) -> None:
+    """Open the sign-up page and fill in email and password (twice); the caller submits."""
+    import re
+
+    page.goto("/accounts/signup/")
+    page.get_by_label(re.compile(r"^Email:?$")).fill(email)
+    page.get_by_label(re.compile(r"^Password:?$")).fill(password)
+    page.get_by_label(re.compile(r"^Password \(again\):?$")).fill(password)

@@ -20,7 +20,7 @@ from rewards.tiers.models import MemberTier
 from tests.factories import DEFAULT_PASSWORD, MemberFactory, TierFactory, UserFactory
 from tests.integration.catalogue.factories import give_points
 
-from .conftest import log_in
+from .conftest import fill_sign_up, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -73,10 +73,7 @@ def test_a_new_subscriber_signs_up_links_the_line_by_sms_and_logs_in_with_an_aut
     page, shot, imported_line
 ):
     # when: signing up with email and password
-    page.goto("/accounts/signup/")
-    page.get_by_label(re.compile(r"^Email:?$")).fill(EMAIL)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_label(re.compile(r"^Password \(again\):?$")).fill(PASSWORD)
+    fill_sign_up(page, email=EMAIL, password=PASSWORD)
     shot("01-signup")
     page.get_by_role("button", name="Sign Up").click()
 

@@ -7,6 +7,8 @@ from django.core import mail
 
 from tests.factories import DEFAULT_PASSWORD, MemberFactory, UserFactory
 
+from .conftest import fill_sign_up
+
 pytestmark = pytest.mark.e2e
 
 EMAIL = "linh.nguyen@example.test"
@@ -23,9 +25,7 @@ def test_sign_up_confirm_log_out_and_log_in_by_email(page, shot):
     assert page.get_by_role("heading", name="Sign Up").is_visible()
 
     # when: signing up
-    page.get_by_label(re.compile(r"^Email:?$")).fill(EMAIL)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_label(re.compile(r"^Password \(again\):?$")).fill(PASSWORD)
+    fill_sign_up(page, email=EMAIL, password=PASSWORD)
     shot("1-signup-form")
     page.get_by_role("button", name="Sign Up").click()
 
