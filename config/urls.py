@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.language_views import language_switch
 from config.health import healthz
 from rewards.catalogue.member_api import api as member_api
 from rewards.operator_api import api as operator_api
@@ -33,7 +34,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("portal/", include("cms.portal_urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, which also stores a member's choice (cms/language_views.py).
+    path("i18n/setlang/", language_switch, name="set_language"),
 ]
 
 if os.environ.get("BENCH_MINIMAL_VIEW") == "1":  # the benchmark server's baseline (bench/)

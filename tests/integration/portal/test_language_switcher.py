@@ -6,6 +6,9 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from django.conf import settings
+
+from tests.factories import MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +39,35 @@ def test_an_unknown_language_changes_nothing(client):
     client.post("/i18n/setlang/", {"language": "xx", "next": "/accounts/login/"})
 
     assert '<html lang="en"' in client.get("/accounts/login/").content.decode()
+
+
+def test_a_members_choice_in_the_footer_is_their_stored_language_too(client):
+    member = MemberFactory(user=UserFactory(), language="en")
+    client.force_login(member.user)
+
+    response = client.post("/i18n/setlang/", {"language": "ru", "next": "/portal/preferences/"})
+
+    assert (response.status_code, response["Location"]) == (302, "/portal/preferences/")
+    member.refresh_from_db()
+    assert member.language == "ru"
+    page = client.get("/portal/preferences/").content.decode()
+    assert '<html lang="ru"' in page
+    assert '<option value="ru" selected>' in page
+
+
+def test_an_unknown_language_leaves_the_members_language_alone(client):
+    member = MemberFactory(user=UserFactory(), language="vi")
+    client.force_login(member.user)
+
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/portal/"})
+
+    member.refresh_from_db()
+    assert member.language == "vi"
+
+
+def test_a_user_without_a_line_can_switch_too(client):
+    client.force_login(UserFactory())
+
+    response = client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/portal/"})
+
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
