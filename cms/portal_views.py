@@ -24,6 +24,9 @@ from club.members.selectors import member_channel_consent, member_for_user
 from club.members.services.consent import member_unsubscribe
 from club.members.services.line_link import (
     LineLinkAlreadyLinked,
+    LineLinkCodeAttemptsExhausted,
+    LineLinkCodeExpired,
+    LineLinkCodeUsed,
     LineLinkError,
     line_link_by_account,
     line_link_code_request,
@@ -168,6 +171,10 @@ def link_code_verify(request: HttpRequest) -> HttpResponse:
         except LineLinkAlreadyLinked as exc:
             messages.info(request, exc.message)
             return redirect("portal:dashboard")
+        except (LineLinkCodeAttemptsExhausted, LineLinkCodeExpired, LineLinkCodeUsed) as exc:
+            # This code can link nothing any more: no field to type into, only a new code.
+            request.session.pop(_PENDING_SESSION_KEY, None)
+            return render(request, "portal/link_code_verify.html", {"spent": exc.message})
         except LineLinkError as exc:
             form.add_error("code", exc.message)
         else:

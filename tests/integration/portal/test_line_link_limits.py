@@ -1,8 +1,11 @@
 """The limits on line linking that no single code or account shows: per user across codes, per
 client IP across logins, and how the pages put them to the subscriber."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from club.members.models import LineLinkChallenge, Member
 from club.members.services.line_link import (
@@ -102,33 +105,61 @@ def test_the_code_page_says_when_too_many_codes_were_asked_for(
     assert len(sms_outbox) == 5
 
 
-def test_after_five_wrong_codes_the_page_refuses_even_the_right_one(
+def test_after_five_wrong_codes_the_page_takes_no_more_tries(
     ana, user, line, code_from_sms, django_capture_on_commit_callbacks
 ):
-    # given: a code, then five wrong guesses on the page
+    # given: a code, then four wrong guesses on the page
     with django_capture_on_commit_callbacks(execute=True):
         ana.post(reverse("portal:link_code"), {"msisdn": "0912345678"})
     code = code_from_sms("+84912345678")
     errors = [
         ana.post(reverse("portal:link_code_verify"), {"code": _wrong(code)}).context["form"].errors["code"]
-        for _ in range(5)
+        for _ in range(4)
     ]
 
-    # when: the right code
-    response = ana.post(reverse("portal:link_code_verify"), {"code": code})
+    # when: the fifth wrong guess
+    fifth = ana.post(reverse("portal:link_code_verify"), {"code": _wrong(code)})
 
-    # then: each wrong try said how many were left, the last ones say to ask for a new code
+    # then: each wrong try said how many were left; the fifth ends the code: the page says so and
+    # offers a new code instead of the field
     assert errors == [
         ["This code is not right. You have 4 more tries."],
         ["This code is not right. You have 3 more tries."],
         ["This code is not right. You have 2 more tries."],
         ["This code is not right. You have 1 more try."],
-        ["Too many wrong codes. Ask for a new code."],
     ]
-    assert response.status_code == 200
-    assert "Too many wrong codes. Ask for a new code." in response.content.decode()
-    assert f'href="{reverse("portal:link_code")}"' in response.content.decode()
+    page = fifth.content.decode()
+    assert fifth.status_code == 200
+    assert "Too many wrong codes. Ask for a new code." in page
+    assert 'name="code"' not in page
+    assert f'class="button" href="{reverse("portal:link_code")}"' in page
+
+    # when: the right code is posted anyway
+    response = ana.post(reverse("portal:link_code_verify"), {"code": code})
+
+    # then: sent to ask for a new code; nothing linked, the code not even counted
+    assert response["Location"] == reverse("portal:link_code")
     assert not Member.objects.filter(user=user).exists()
+    assert LineLinkChallenge.objects.values_list("attempts", "used_at").get() == (5, None)
+
+
+def test_an_expired_code_on_the_page_offers_a_new_one(
+    ana, user, line, code_from_sms, django_capture_on_commit_callbacks
+):
+    # given: a code that expired before it was typed
+    with django_capture_on_commit_callbacks(execute=True):
+        ana.post(reverse("portal:link_code"), {"msisdn": "0912345678"})
+    LineLinkChallenge.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+
+    # when
+    response = ana.post(reverse("portal:link_code_verify"), {"code": code_from_sms("+84912345678")})
+
+    # then
+    page = response.content.decode()
+    assert "This code has expired. Ask for a new code." in page
+    assert 'name="code"' not in page
+    assert not Member.objects.filter(user=user).exists()
+    assert ana.get(reverse("portal:link_code_verify"))["Location"] == reverse("portal:link_code")
 
 
 def test_the_account_page_says_when_too_many_checks_were_made(ana, user, line):
