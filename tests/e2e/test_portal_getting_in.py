@@ -184,7 +184,15 @@ def test_a_subscriber_resets_a_forgotten_password_and_logs_in_with_the_new_one(p
     shot("4-changed")
     user.refresh_from_db()
     assert not user.check_password(DEFAULT_PASSWORD)
-    log_in(page, EMAIL, "/portal/", password=NEW_PASSWORD)
+
+    # when: going on to log in with the new password
+    page.get_by_role("main").get_by_role("link", name="Log in").click()
+    page.get_by_label("Email or mobile number").fill(EMAIL)
+    page.get_by_label("Password").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+
+    # then: the portal opens
+    page.wait_for_url("**/portal/")
     assert page.get_by_test_id("member-msisdn").inner_text() == MSISDN
     shot("5-dashboard")
 
