@@ -106,3 +106,18 @@ def test_logout_ends_the_session(client):
 
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_the_thirty_first_login_from_one_address_in_a_minute_gets_the_429_page(client):
+    # given: thirty login attempts on thirty different accounts from one address
+    for n in range(30):
+        _login(client, f"nobody{n}@example.test", "wrong-guess")
+    user = UserFactory(email="ana@example.test")
+
+    # when: the right password for a real account
+    response = _login(client, "ana@example.test")
+
+    # then
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert client.session.get("_auth_user_id") != str(user.pk)

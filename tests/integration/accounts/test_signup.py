@@ -113,3 +113,40 @@ def test_signup_with_a_weak_password_is_refused_and_creates_nothing(client, djan
     assert response.context["form"].errors["password1"]
     assert django_user_model.objects.count() == 0
     assert mail.outbox == []
+
+
+def test_a_phone_given_at_sign_up_is_verified_by_the_sms_code_before_the_email_goes_out(client):
+    # given: signed up with a number; the SMS carries allauth's code
+    response = _signup(client, phone="0912 345 678")
+    assert response["Location"] == reverse("account_verify_phone")
+    code = re.search(r"code is (\S+)\.$", sms.outbox[-1].body).group(1)
+
+    # when: a wrong code, then the right one
+    wrong = client.post(reverse("account_verify_phone"), {"code": "WRONG-CODE"})
+    right = client.post(reverse("account_verify_phone"), {"code": code})
+
+    # then: the wrong one is refused clearly; the right one verifies the number and sends the
+    # email link (the email still has to be confirmed)
+    assert wrong.status_code == 200
+    assert wrong.context["form"].errors["code"] == ["Incorrect code."]
+    assert right["Location"] == reverse("account_email_verification_sent")
+    user = get_user_model().objects.get(email="new.member@example.test")
+    assert (user.phone, user.phone_verified) == ("+84912345678", True)
+    assert [m.to for m in mail.outbox] == [["new.member@example.test"]]
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_twenty_first_sign_up_from_one_address_in_a_minute_gets_the_429_page(client, django_user_model):
+    # given: twenty sign-ups from one client address
+    for n in range(20):
+        data = {"email": f"member{n}@example.test", "password1": PASSWORD, "password2": PASSWORD}
+        assert client.post(reverse("account_signup"), data).status_code == 302
+        client.logout()
+
+    # when
+    response = _signup(client)
+
+    # then
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert not django_user_model.objects.filter(email="new.member@example.test").exists()
