@@ -71,3 +71,20 @@ def test_a_user_without_a_line_can_switch_too(client):
     response = client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/portal/"})
 
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
+
+
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        ("vi", ["Đăng nhập", "Quên mật khẩu?", "Ghi nhớ đăng nhập", "Nếu bạn chưa có tài khoản"]),
+        ("zh-hans", ["登录", "忘记密码？", "记住我", "如果您还没有账户"]),
+        ("ru", ["Войти", "Забыли пароль?", "Запомнить меня", "Если у вас ещё нет учётной записи"]),
+    ],
+)
+def test_the_login_page_has_no_english_left_from_allauth(client, language, texts):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    page = client.get("/accounts/login/").content.decode()
+
+    assert [text for text in texts if text not in page] == []
+    assert [text for text in ("Sign In", "Forgot your password?", "Remember Me") if text in page] == []
