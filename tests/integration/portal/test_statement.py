@@ -60,7 +60,8 @@ def member(client):
 
 
 def reasons(page: str) -> list[str]:
-    return re.findall(r'<tr data-testid="entry">\s*<td>[^<]*</td>\s*<td>[^<]*</td>\s*<td>([^<]*)</td>', page)
+    cell = r"\s*<td[^>]*>([^<]*)</td>"
+    return [row[2] for row in re.findall(rf'<tr data-testid="entry">{cell}{cell}{cell}', page)]
 
 
 def test_the_statement_needs_a_login(client):
