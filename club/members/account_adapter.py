@@ -15,7 +15,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .phone import InvalidPhoneNumber, phone_to_e164
+from .phone import InvalidPhoneNumber, mobile_to_e164, phone_to_e164
 from .sms import sms_send
 
 
@@ -29,12 +29,12 @@ class TroikaAccountAdapter(DefaultAccountAdapter):
         return PhoneField(**kwargs)
 
     def clean_phone(self, phone: str) -> str:
+        # Sign-up and a change of login phone: the number must exist, or the SMS goes nowhere.
         try:
-            return phone_to_e164(phone)
+            return mobile_to_e164(phone)
         except InvalidPhoneNumber as exc:
-            raise forms.ValidationError(
-                _("Enter a valid mobile number (%(reason)s).") % {"reason": exc}, code="invalid_phone"
-            ) from exc
+            # The reason (English, from phonenumbers) stays out of a sentence shown in any language.
+            raise forms.ValidationError(_("Enter a valid mobile number."), code="invalid_phone") from exc
 
     def set_phone(self, user, phone: str, verified: bool) -> None:
         user.phone = phone

@@ -19,3 +19,13 @@ def phone_to_e164(raw: str, *, region: str | None = None) -> str:
     if not phonenumbers.is_possible_number(number):
         raise InvalidPhoneNumber("is not a possible phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def mobile_to_e164(raw: str, *, region: str | None = None) -> str:
+    """``phone_to_e164`` for a number someone gives us to reach them on (sign-up, a new login
+    phone): it must be a number in the numbering plan, not only of a possible length
+    ("0912 345" has a possible length for Vietnam, but no line has it)."""
+    e164 = phone_to_e164(raw, region=region)
+    if not phonenumbers.is_valid_number(phonenumbers.parse(e164)):
+        raise InvalidPhoneNumber("is not a number in use")
+    return e164

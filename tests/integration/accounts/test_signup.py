@@ -150,3 +150,14 @@ def test_the_twenty_first_sign_up_from_one_address_in_a_minute_gets_the_429_page
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
     assert not django_user_model.objects.filter(email="new.member@example.test").exists()
+
+
+@pytest.mark.parametrize("typed", ["12", "0912 345", "not a number"], ids=["too-short", "cut-off", "words"])
+def test_signup_with_an_invalid_phone_says_so_and_creates_nothing(client, django_user_model, typed):
+    response = _signup(client, phone=typed)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["phone"] == ["Enter a valid mobile number."]
+    assert django_user_model.objects.count() == 0
+    assert mail.outbox == []
+    assert sms.outbox == []
