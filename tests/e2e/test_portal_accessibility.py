@@ -8,6 +8,7 @@ subscriber Lan, two offers in the inbox and a partner voucher, so every dashboar
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 
 import pytest
@@ -82,10 +83,10 @@ def club():
     }
 
 
-def blocking_violations(page, path: str) -> list[str]:
-    """axe-core's serious and critical violations of the page at ``path``, one line each."""
-    page.goto(path)
+def blocking_violations(page) -> list[str]:
+    """axe-core's serious and critical violations of the page as it is now, one line each."""
     results = Axe().run(page)
+    path = page.url.removeprefix(page.evaluate("location.origin"))
     return [
         f"{path} {violation['id']} ({violation['impact']}): "
         + ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
@@ -105,7 +106,8 @@ def test_no_serious_or_critical_axe_violation_on_any_page(page, shot, club, size
     found, too_wide, checked = [], [], []
 
     def check(path: str) -> None:
-        found.extend(blocking_violations(page, path))
+        page.goto(path)
+        found.extend(blocking_violations(page))
         checked.append(path)
         if horizontal_overflow(page) > size["width"]:
             too_wide.append(f"{path}: {horizontal_overflow(page)} px")
@@ -235,3 +237,42 @@ def test_on_a_phone_nothing_scrolls_sideways_and_the_menu_opens(page, shot, club
         page.goto(path)
         widths[path] = horizontal_overflow(page)
     assert {path: width for path, width in widths.items() if width > PHONE["width"]} == {}
+
+
+def _described_by(page, label: str) -> tuple[str | None, list[str]]:
+    """The field's aria-invalid, and the texts of the elements its aria-describedby names."""
+    return page.get_by_label(re.compile(rf"^{re.escape(label)}:?$")).evaluate("""field => [
+        field.getAttribute("aria-invalid"),
+        (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean)
+            .map(id => document.getElementById(id).innerText.trim())]""")
+
+
+def test_errors_are_tied_to_their_fields(page, shot):
+    # given: the sign-up page on a phone
+    page.set_viewport_size(PHONE)
+    page.goto("/accounts/signup/")
+
+    # when: the two passwords differ
+    page.get_by_label(re.compile(r"^Email:?$")).fill("tuan.bui@example.test")
+    page.get_by_label(re.compile(r"^Password:?$")).fill("Sao-Mobile-club-2025")
+    page.get_by_label(re.compile(r"^Password \(again\):?$")).fill("Sao-Mobile-club-2026")
+    page.get_by_role("button", name="Sign Up").click()
+
+    # then: the second password is marked invalid and described by its error
+    page.locator(".has-error").first.wait_for()
+    assert _described_by(page, "Password (again)") == ["true", ["You must type the same password each time."]]
+    assert blocking_violations(page) == []
+    shot("1-signup-error")
+
+    # given: a login without a line, on the account-number form
+    UserFactory(email=UNLINKED_EMAIL)
+    log_in(page, UNLINKED_EMAIL, "/portal/link/account/")
+
+    # when: sending it empty
+    page.get_by_role("button", name="Link my line").click()
+
+    # then: each field is described by its help text and its error, in Django's order
+    assert _described_by(page, "Account number") == [
+        "true", ["As printed at the top of your bill.", "This field is required."]]
+    assert blocking_violations(page) == []
+    shot("2-link-error")
