@@ -11,6 +11,7 @@ import uuid
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") in {"1", "true", "yes"}
 
@@ -65,6 +66,16 @@ def _isolated_cache(settings):
         "default": {**settings.CACHES["default"], "KEY_PREFIX": f"t{uuid.uuid4().hex[:10]}"},
     }
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in another language leaves that one
+    active in the thread (LocaleMiddleware activates it, nothing deactivates it), and a service
+    called next would answer in it."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
