@@ -3,42 +3,60 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
 
-from .models import CampaignMessage
+from .models import Campaign, CampaignMessage
 
-MESSAGES_TIME_TO_LIVE = 15 * 60  # seconds; a backstop; writes drop the entry (campaign_messages_forget)
-
-
-def _messages_key(campaign_id: int) -> str:
-    return f"campaign-messages:1:{campaign_id}"
+DISPLAY_TIME_TO_LIVE = 15 * 60  # seconds; a backstop: writes drop the entry (campaign_display_forget)
 
 
-def campaign_messages(*, campaign_ids: Iterable[int]) -> dict[int, list[CampaignMessage]]:
-    """The messages of these campaigns by campaign id, in the marketer's order: from the cache,
-    with one query for the campaigns not in it. What every portal visit reads for its inbox;
-    an entry is dropped whenever its campaign or one of its messages is written."""
-    keys = {_messages_key(campaign_id): campaign_id for campaign_id in set(campaign_ids)}
-    found = {keys[key]: messages for key, messages in cache.get_many(list(keys)).items()}
+def _display_key(campaign_id: int) -> str:
+    return f"campaign-display:1:{campaign_id}"
+
+
+@dataclass(frozen=True)
+class CampaignDisplay:
+    """What a member's inbox shows of a campaign: the campaign with what its offer points at
+    (reward, content page, event, bundle) and its messages in the marketer's order."""
+
+    campaign: Campaign
+    messages: tuple[CampaignMessage, ...]
+
+
+def _message_order(message: CampaignMessage) -> tuple[int, int]:
+    return (message.sort_order or 0, message.pk)
+
+
+def campaign_displays(*, campaign_ids: Iterable[int]) -> dict[int, CampaignDisplay]:
+    """The displays of these campaigns by id: from the cache, with two queries for those not in
+    it. What every portal visit reads for its inbox. An entry is dropped whenever its campaign
+    or one of its messages is written; a renamed reward, page, event or bundle shows within the
+    time-to-live."""
+    keys = {_display_key(campaign_id): campaign_id for campaign_id in set(campaign_ids)}
+    found = {keys[key]: display for key, display in cache.get_many(list(keys)).items()}
     missing = set(keys.values()) - found.keys()
     if missing:
-        loaded: dict[int, list[CampaignMessage]] = {campaign_id: [] for campaign_id in missing}
-        for message in CampaignMessage.objects.filter(campaign_id__in=missing).order_by("sort_order", "pk"):
-            loaded[message.campaign_id].append(message)
-        cache.set_many({_messages_key(c): messages for c, messages in loaded.items()}, MESSAGES_TIME_TO_LIVE)
+        campaigns = (Campaign.objects.select_related("reward", "content_page", "event", "bundle")
+                     .prefetch_related("messages").in_bulk(missing))
+        loaded = {
+            pk: CampaignDisplay(campaign, tuple(sorted(campaign.messages.all(), key=_message_order)))
+            for pk, campaign in campaigns.items()
+        }
+        cache.set_many({_display_key(pk): display for pk, display in loaded.items()}, DISPLAY_TIME_TO_LIVE)
         found.update(loaded)
     return found
 
 
-def campaign_messages_forget(*, campaign_id: int | None, using: str | None = None) -> None:
-    """Drop the campaign's cached messages now and again when the transaction commits (a
+def campaign_display_forget(*, campaign_id: int | None, using: str | None = None) -> None:
+    """Drop the campaign's cached display now and again when the transaction commits (a
     reader between the two could otherwise cache the rows as they were)."""
     if campaign_id is None:
         return
-    cache.delete(_messages_key(campaign_id))
-    transaction.on_commit(lambda: cache.delete(_messages_key(campaign_id)), using=using)
+    cache.delete(_display_key(campaign_id))
+    transaction.on_commit(lambda: cache.delete(_display_key(campaign_id)), using=using)
 
 
 def campaign_message_for(*, messages: Sequence[CampaignMessage], language: str) -> CampaignMessage | None:

@@ -5,3 +5,8 @@ class CmsConfig(AppConfig):
     name = "cms"
     label = "cms"
     verbose_name = "Site and portal"
+
+    def ready(self) -> None:
+        from .models import site_nav_connect
+
+        site_nav_connect()

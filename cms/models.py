@@ -4,13 +4,12 @@ from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, get_page_models
 
 from .blocks import ArticleBlocks, SiteBlocks
 from .site_selectors import discount_schedules, earning_rates, rewards_by_kind, tiers_live
@@ -153,8 +152,14 @@ class ArticlePage(Page):
 SITE_NAV_GENERATION_KEY = "cms:site-nav:generation"
 
 
-@receiver(post_save)
-@receiver(post_delete)
 def _site_nav_forget(sender, instance, **kwargs):
-    if isinstance(instance, Page):
-        cache.delete(SITE_NAV_GENERATION_KEY)
+    cache.delete(SITE_NAV_GENERATION_KEY)
+
+
+def site_nav_connect() -> None:
+    """Tie the menu's generation to the writes of every page model (``CmsConfig.ready``). Per
+    model, not one receiver for every sender: a receiver without a sender would make Django
+    load and signal every row of every cascade delete, in every app."""
+    for model in get_page_models():
+        for signal in (post_save, post_delete):
+            signal.connect(_site_nav_forget, sender=model, dispatch_uid=f"site-nav:{model._meta.label}")

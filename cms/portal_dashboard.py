@@ -4,8 +4,9 @@ apps' own selectors (tiers, points, discounts, events, vouchers, the recommended
 Nothing here computes a tier, a balance, a discount or a price: each block is the owning app's
 answer. ``dashboard_member`` reads the member with their tier state, balance, rolling spend and
 points expiring soon in one query (the apps give the expressions), and ``dashboard_for_member``
-hands those values to the apps' ``*_of`` selectors instead of letting each read them again. The
-tiers, discount schedules and bundle templates come from the reference cache (``rewards.reference``).
+hands those values to the apps' selectors instead of letting each read them again. The tiers,
+discount schedules, bundle templates and upcoming events come from the reference cache
+(``rewards.reference``); the member's own reads are prepared once (``rewards.prepared``).
 docs/PERFORMANCE.md (dashboard) lists every query of a request.
 """
 
@@ -13,29 +14,31 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
 
 from club.events.selectors import MemberStanding, UpcomingEvent, event_upcoming
 from club.members.models import Member
-from rewards.activity.selectors import rolling_spend_subquery
+from rewards.activity.selectors import rolling_window_start, spend_between_subquery
 from rewards.bundles.selectors import bundle_templates_suiting
 from rewards.bundles.services import BundleQuote
 from rewards.bundles.services.quote import bundle_price
 from rewards.bundles.services.results import Refused
 from rewards.catalogue.models import RedemptionState
 from rewards.catalogue.selectors import member_redemptions
-from rewards.discounts.offers import offer_discounts_by_member
+from rewards.discounts.offers import offer_discounts_by_member, offer_discounts_held
 from rewards.discounts.selectors import MemberDiscounts, member_discounts_of
 from rewards.ledger.selectors import (
+    EXPIRING_SOON_DAYS,
     ExpiringPoints,
     PointsBalance,
-    points_balance_of,
+    expiring_until,
     points_expiring_annotations,
-    points_expiring_of,
 )
-from rewards.tiers.selectors import TierProgress, member_tier_info, tier_progress_of
+from rewards.prepared import PreparedRead
+from rewards.tiers.selectors import TierProgress, TierState, member_tier_info, tier_progress_of
 
 UPCOMING_EVENTS = 3
 VOUCHERS_SHOWN = 5
@@ -78,71 +81,128 @@ class Dashboard:
         return self.tier.current.downgrade_due
 
 
-def member_vouchers(*, member_id: int, now: dt.datetime, limit: int = VOUCHERS_SHOWN) -> tuple[Voucher, ...]:
-    """The member's voucher codes that still hold: redemptions with a code, not cancelled, of a
-    reward whose validity has not ended (newest first, one query)."""
-    rows = (
+def _vouchers_rows(*, member_id: int, now: dt.datetime):
+    return (
         member_redemptions(member_id=member_id)
         .exclude(voucher_code="")
         .exclude(state=RedemptionState.CANCELLED)
         .filter(Q(reward__valid_until__isnull=True) | Q(reward__valid_until__gt=now))
-        .values_list("pk", "reward__name", "voucher_code", "created_at", "reward__valid_until")[:limit]
+        .values_list("pk", "reward__name", "voucher_code", "created_at", "reward__valid_until")
+        [:VOUCHERS_SHOWN]
     )
-    return tuple(Voucher(*row) for row in rows)
 
 
-def recommended_bundle(*, member: Member, on: dt.date) -> RecommendedBundle | None:
+_SAMPLE_TIMES = (dt.datetime(2001, 1, 1, tzinfo=dt.UTC), dt.datetime(2002, 2, 2, tzinfo=dt.UTC))
+_VOUCHERS = PreparedRead(_vouchers_rows, samples=tuple(
+    {"member_id": number, "now": at} for number, at in enumerate(_SAMPLE_TIMES, start=1)))
+
+
+def member_vouchers(*, member_id: int, now: dt.datetime) -> tuple[Voucher, ...]:
+    """The member's voucher codes that still hold: redemptions with a code, not cancelled, of a
+    reward whose validity has not ended (newest first, one query)."""
+    return tuple(Voucher(*row) for row in _VOUCHERS(member_id=member_id, now=now))
+
+
+def recommended_bundle(*, member: Member, rolling_spend: Decimal, on: dt.date) -> RecommendedBundle | None:
     """The first template that suits the member, priced for them; None when none suits or the
     quote is refused (say, an inactive line). ``bundle_price`` is what ``bundle_quote`` runs
     once it has loaded the member and the template: both are already in hand here (the
     templates, with their lines and components, from the reference cache), and so is the
-    member's rolling spend (``dashboard_member``)."""
+    member's rolling spend."""
     templates = bundle_templates_suiting(segment=member.segment, payment_plan=member.payment_plan)
     if not templates:
         return None
     template = templates[0]
     try:
         quote = bundle_price(member=member, member_id=member.pk, template=template, template_id=template.pk,
-                             quantities=None, extra_percent=None, on=on, rolling_spend=member.rolling_spend)
+                             quantities=None, extra_percent=None, on=on, rolling_spend=rolling_spend)
     except Refused:
         return None
     return RecommendedBundle(template_id=template.pk, code=template.code, name=template.name, quote=quote)
 
 
-def dashboard_member(*, user, now: dt.datetime) -> Member | None:
-    """The user's linked line (``member_for_user``'s answer) with what the dashboard reads
-    about it: the tier state and tier, the points account, the rolling spend and the points
-    expiring soon; one query. None when the user has no linked line."""
-    if not user.is_authenticated:
-        return None
+# --- the member, with what every block reads about them, in one prepared query ------------------
+
+MEMBER_FIELDS = tuple(field.attname for field in Member._meta.concrete_fields)
+_STATE_AND_POINTS = (
+    "tier_state__tier_id", "tier_state__since", "tier_state__qualified_until", "tier_state__downgrade_due",
+    "points_account__available", "points_account__pending", "rolling_spend", "points_expiring",
+    "points_first_expiry", "offer_discounts_held",
+)
+
+
+@dataclass(frozen=True)
+class MemberSnapshot:
+    member: Member
+    tier_state: TierState | None
+    points: PointsBalance
+    rolling_spend: Decimal
+    expiring: ExpiringPoints
+    offer_discounts_held: bool  # false: no source has an offer discount for the member today
+
+
+def _snapshot_rows(*, user_id: int, first_month: dt.date, on: dt.date, now: dt.datetime, until: dt.datetime):
     return (
-        Member.objects.filter(user=user)
-        .select_related("tier_state__tier", "points_account")
-        .annotate(rolling_spend=rolling_spend_subquery(on=timezone.localdate(now)),
-                  **points_expiring_annotations(now=now))
-        .order_by("pk")
-        .first()
+        Member.objects.filter(user_id=user_id)
+        .annotate(rolling_spend=spend_between_subquery(first_month=first_month, last_day=on),
+                  offer_discounts_held=offer_discounts_held(on=on),
+                  **points_expiring_annotations(now=now, until=until))
+        .order_by()  # one line per login (a one-to-one): no sort, the unique index finds it
+        .values_list(*MEMBER_FIELDS, *_STATE_AND_POINTS)[:1]
     )
 
 
-def dashboard_for_member(*, member: Member, now: dt.datetime) -> Dashboard:
-    """The dashboard of ``member``, as ``dashboard_member`` loaded it at ``now``: three more
-    queries (offer discounts, events with their counts, the member's RSVPs) and the vouchers."""
-    member_id = member.pk
+_SNAPSHOT = PreparedRead(_snapshot_rows, samples=tuple(
+    {"user_id": number, "first_month": at.date().replace(month=2), "on": at.date().replace(day=3), "now": at,
+     "until": at + dt.timedelta(days=30)}
+    for number, at in enumerate(_SAMPLE_TIMES, start=1)))
+
+
+def dashboard_member(*, user, now: dt.datetime) -> MemberSnapshot | None:
+    """The user's linked line (``member_for_user``'s answer) with what the dashboard reads
+    about it: the tier state, the points account, the rolling spend and the points expiring
+    soon; one query. None when the user has no linked line."""
+    if not user.is_authenticated:
+        return None
+    on = timezone.localdate(now)
+    rows = _SNAPSHOT(user_id=user.pk, first_month=rolling_window_start(on), on=on, now=now,
+                     until=expiring_until(now=now))
+    if not rows:
+        return None
+    row = rows[0]
+    member = Member.from_db("default", MEMBER_FIELDS, row[: len(MEMBER_FIELDS)])
+    (tier_id, since, qualified_until, downgrade_due, available, pending, spend, expiring, first_expiry,
+     held) = row[len(MEMBER_FIELDS):]
+    return MemberSnapshot(
+        member=member,
+        tier_state=TierState(tier_id, since, qualified_until, downgrade_due) if tier_id is not None else None,
+        points=PointsBalance(available or 0, pending or 0),
+        rolling_spend=spend,
+        expiring=ExpiringPoints(points=expiring, first_expiry=first_expiry, within_days=EXPIRING_SOON_DAYS),
+        offer_discounts_held=held,
+    )
+
+
+def dashboard_for_member(*, snapshot: MemberSnapshot, now: dt.datetime) -> Dashboard:
+    """The dashboard of the member ``dashboard_member`` read at ``now``: three more queries (the
+    events' counts, the member's RSVPs, the vouchers), four when the member holds an offer
+    discount."""
+    member = snapshot.member
     today = timezone.localdate(now)
-    tier = member_tier_info(member=member)
-    offers = offer_discounts_by_member(member_ids=[member_id], on=today).get(member_id, ())
+    tier = member_tier_info(member_id=member.pk, state=snapshot.tier_state)
+    offers = (offer_discounts_by_member(member_ids=[member.pk], on=today).get(member.pk, ())
+              if snapshot.offer_discounts_held else ())
     return Dashboard(
-        member_id=member_id,
+        member_id=member.pk,
         now=now,
         tier=tier_progress_of(current=tier, activation_date=member.activation_date,
-                              rolling_spend=member.rolling_spend, on=today),
-        points=points_balance_of(member=member),
-        expiring=points_expiring_of(member=member),
-        discounts=member_discounts_of(member=member, rolling_spend=member.rolling_spend, offers=offers,
+                              rolling_spend=snapshot.rolling_spend, on=today),
+        points=snapshot.points,
+        expiring=snapshot.expiring,
+        discounts=member_discounts_of(member=member, rolling_spend=snapshot.rolling_spend, offers=offers,
                                       on=today),
-        events=tuple(event_upcoming(member_id=member_id, now=now, limit=UPCOMING_EVENTS,
+        events=tuple(event_upcoming(member_id=member.pk, now=now, limit=UPCOMING_EVENTS,
                                     standing=MemberStanding(status=member.status, tier=tier))),
-        vouchers=member_vouchers(member_id=member_id, now=now),
-        bundle=recommended_bundle(member=member, on=today),
+        vouchers=member_vouchers(member_id=member.pk, now=now),
+        bundle=recommended_bundle(member=member, rolling_spend=snapshot.rolling_spend, on=today),
     )

@@ -61,11 +61,12 @@ def _linked(request: HttpRequest, member) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    member = dashboard_member(user=request.user, now=now)
-    if member is None:
+    snapshot = dashboard_member(user=request.user, now=now)
+    if snapshot is None:
         return render(request, "portal/dashboard.html", {"member": None})
+    member = snapshot.member
     offers = offers_show(member_id=member.pk, language=get_language())
-    board = dashboard_for_member(member=member, now=now)
+    board = dashboard_for_member(snapshot=snapshot, now=now)
     return render(request, "portal/dashboard.html", {"member": member, "offers": offers, "board": board})
 
 

@@ -79,6 +79,7 @@ def _prepare(*, size: int) -> list[Client]:
     portal login and a session, points expiring soon, a voucher and an RSVP."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
     from django.utils import timezone
 
     from club.events.models import EventIndexPage, EventPage
@@ -218,4 +219,6 @@ def _prepare(*, size: int) -> list[Client]:
         session.create()
         csrf = secrets.token_hex(16)
         clients.append(Client(cookie=f"sessionid={session.session_key}; csrftoken={csrf}", csrf=csrf))
+    with connection.cursor() as cursor:  # statistics, as a database in service has them
+        cursor.execute("ANALYZE")
     return clients

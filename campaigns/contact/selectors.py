@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
-from campaigns.selectors import campaign_message_for, campaign_messages
+from campaigns.selectors import campaign_displays, campaign_message_for
+from rewards.prepared import PreparedRead
 
 from .models import Delivery, DeliveryStatus, Suppression
 
@@ -41,33 +42,45 @@ class InboxItem:
     campaign: Campaign | None = None  # with what its offer points at (reward, page, event, bundle)
 
 
-def member_inbox(*, member_id: int, language: str, now: dt.datetime | None = None) -> list[InboxItem]:
-    """The member's portal offers still valid (within the campaign's ``offer_valid_days``, the
-    campaign live and not expired), highest priority first, newest first. Showing them is
-    ``impressions_record``'s business (the fatigue cap may hold some back). One query, plus
-    one for the messages of campaigns not in the cache."""
-    now = now or timezone.now()
-    rows = (
+def _inbox_rows(*, member_id: int, now: dt.datetime):
+    return (
         Delivery.objects.filter(
             member_id=member_id, channel="portal", status__in=[DeliveryStatus.SENT, DeliveryStatus.VIEWED],
             campaign__live=True,
         )
         .filter(Q(campaign__expire_at__isnull=True) | Q(campaign__expire_at__gt=now))
-        .select_related("campaign__reward", "campaign__content_page", "campaign__event", "campaign__bundle")
         .order_by("-campaign__priority", "-reserved_at", "-id")
+        .values_list("id", "campaign_id", "reserved_at", "viewed_at", "occurrence",
+                     "campaign__offer_valid_days")
     )
-    valid = [d for d in rows if d.reserved_at + dt.timedelta(days=d.campaign.offer_valid_days) > now]
-    messages = campaign_messages(campaign_ids={d.campaign_id for d in valid}) if valid else {}
+
+
+_INBOX = PreparedRead(_inbox_rows, samples=(
+    {"member_id": 1, "now": dt.datetime(2001, 1, 1, tzinfo=dt.UTC)},
+    {"member_id": 2, "now": dt.datetime(2002, 2, 2, tzinfo=dt.UTC)},
+))
+
+
+def member_inbox(*, member_id: int, language: str, now: dt.datetime | None = None) -> list[InboxItem]:
+    """The member's portal offers still valid (within the campaign's ``offer_valid_days``, the
+    campaign live and not expired), highest priority first, newest first. Showing them is
+    ``impressions_record``'s business (the fatigue cap may hold some back). One query; the
+    campaigns' texts and offers come from the cache (``campaign_displays``)."""
+    now = now or timezone.now()
+    until = [(*row[:5], row[2] + dt.timedelta(days=row[5])) for row in _INBOX(member_id=member_id, now=now)]
+    valid = [row for row in until if row[5] > now]
+    displays = campaign_displays(campaign_ids={row[1] for row in valid}) if valid else {}
     items = []
-    for delivery in valid:
-        campaign = delivery.campaign
-        message = campaign_message_for(messages=messages.get(campaign.pk, []), language=language)
+    for delivery_id, campaign_id, reserved_at, viewed_at, occurrence, valid_until in valid:
+        display = displays.get(campaign_id)
+        if display is None:  # the campaign went away since the query
+            continue
+        message = campaign_message_for(messages=display.messages, language=language)
         items.append(InboxItem(
-            delivery_id=delivery.pk, campaign_id=campaign.pk,
-            title=message.title if message else campaign.name,
-            body=message.body if message else "", received_at=delivery.reserved_at,
-            valid_until=delivery.reserved_at + dt.timedelta(days=campaign.offer_valid_days),
-            seen=delivery.viewed_at is not None, occurrence=delivery.occurrence, campaign=campaign,
+            delivery_id=delivery_id, campaign_id=campaign_id,
+            title=message.title if message else display.campaign.name,
+            body=message.body if message else "", received_at=reserved_at, valid_until=valid_until,
+            seen=viewed_at is not None, occurrence=occurrence, campaign=display.campaign,
         ))
     return items
 

@@ -9,6 +9,6 @@ class OffersConfig(AppConfig):
     def ready(self) -> None:
         from rewards.discounts.offers import offer_discount_source_register
 
-        from .selectors import offer_discounts_for_members
+        from .selectors import offer_discounts_for_members, offer_discounts_held_on
 
-        offer_discount_source_register(offer_discounts_for_members)
+        offer_discount_source_register(offer_discounts_for_members, held=offer_discounts_held_on)

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from campaigns.contact.models import Delivery
@@ -14,24 +15,38 @@ from campaigns.models import OfferKind
 from rewards.discounts.choices import DiscountKind
 from rewards.discounts.quote import percent_text
 from rewards.discounts.specs import DiscountRate
+from rewards.prepared import PreparedRead, any_of
 
 from .models import OfferAcceptance
 from .texts import offer_summary
 
 
-def offer_discounts_for_members(member_ids: Collection[int], on: dt.date) -> dict[int, list[DiscountRate]]:
-    """Accepted discount offers valid on ``on``, by member, oldest acceptance first (one query).
-    Registered with the discounts app, whose quotes add them on top of the schedule's."""
-    rows = (
+def _offer_discount_rows(*, member_ids: list[int], on: dt.date):
+    return (
         OfferAcceptance.objects.filter(
-            member_id__in=list(member_ids), offer_kind="discount",
+            any_of(OfferAcceptance, "member", member_ids), offer_kind="discount",
             accepted_at__date__lte=on, valid_until__gte=on,
         )
         .order_by("accepted_at", "pk")
         .values_list("member_id", "discount_percent", "valid_until", "campaign__name")
     )
+
+
+def offer_discounts_held_on(on: dt.date) -> Exists:
+    """For ``Member`` querysets: the member has an accepted discount offer valid on ``on``."""
+    return Exists(OfferAcceptance.objects.filter(
+        member_id=OuterRef("pk"), offer_kind="discount", accepted_at__date__lte=on, valid_until__gte=on))
+
+
+_OFFER_DISCOUNTS = PreparedRead(_offer_discount_rows, samples=(
+    {"member_ids": [1], "on": dt.date(2001, 1, 1)}, {"member_ids": [2], "on": dt.date(2002, 2, 2)}))
+
+
+def offer_discounts_for_members(member_ids: Collection[int], on: dt.date) -> dict[int, list[DiscountRate]]:
+    """Accepted discount offers valid on ``on``, by member, oldest acceptance first (one query).
+    Registered with the discounts app, whose quotes add them on top of the schedule's."""
     found: dict[int, list[DiscountRate]] = {}
-    for member_id, percent, valid_until, name in rows:
+    for member_id, percent, valid_until, name in _OFFER_DISCOUNTS(member_ids=sorted(member_ids), on=on):
         reason = _("%(percent)s%% from the offer \"%(name)s\" (until %(until)s)") % {
             "percent": percent_text(percent), "name": name, "until": valid_until.isoformat()}
         found.setdefault(member_id, []).append(DiscountRate(DiscountKind.OFFER, percent, reason))

@@ -7,12 +7,14 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from club.members.models import Member, MemberStatus
+from rewards.prepared import PreparedRead, any_of
+from rewards.reference import ReferenceData
 from rewards.tiers.selectors import MemberTierInfo, current_tiers
 
 from .models import EventPage, Rsvp, RsvpStatus
@@ -60,11 +62,33 @@ def rsvp_for_member(*, event_id: int, member_id: int) -> RsvpReceipt | None:
     return receipt_of(rsvp) if rsvp else None
 
 
+def _member_rsvps_rows(*, member_id: int, event_ids: list[int]):
+    ahead = (Rsvp.objects.filter(event=OuterRef("event"), status=RsvpStatus.WAITLISTED,
+                                 waitlist_position__lte=OuterRef("waitlist_position"))
+             .order_by().values("event").annotate(n=Count("pk")).values("n"))
+    return (
+        Rsvp.objects.filter(any_of(Rsvp, "event", event_ids), member_id=member_id)
+        .annotate(place=Subquery(ahead, output_field=IntegerField()))
+        .values_list("pk", "event_id", "member_id", "status", "place", "created_at", "confirmed_at",
+                     "cancelled_at")
+    )
+
+
+_MEMBER_RSVPS = PreparedRead(_member_rsvps_rows, samples=({"member_id": 1, "event_ids": [1, 2]},
+                                                          {"member_id": 2, "event_ids": [3, 4]}))
+
+
 def rsvps_for_member(*, member_id: int, event_ids: Iterable[int]) -> dict[int, RsvpReceipt]:
-    """The member's RSVPs to these events, by event id."""
+    """The member's RSVPs to these events, by event id, each waitlisted one with its place in
+    the queue (one query)."""
+    rows = _MEMBER_RSVPS(member_id=member_id, event_ids=sorted(set(event_ids)))
     return {
-        rsvp.event_id: receipt_of(rsvp)
-        for rsvp in Rsvp.objects.filter(member_id=member_id, event_id__in=set(event_ids))
+        event_id: RsvpReceipt(
+            rsvp_id=pk, event_id=event_id, member_id=member, status=status,
+            waitlist_place=place if status == RsvpStatus.WAITLISTED else None, created_at=created_at,
+            confirmed_at=confirmed_at, cancelled_at=cancelled_at,
+        )
+        for pk, event_id, member, status, place, created_at, confirmed_at, cancelled_at in rows
     }
 
 
@@ -82,14 +106,79 @@ def event_page(*, event_id: int) -> EventPage | None:
     return EventPage.objects.live().filter(pk=event_id).first()
 
 
-def _with_counts(events: QuerySet[EventPage]) -> QuerySet[EventPage]:
-    """``events`` annotated with ``n_confirmed`` and ``n_waitlisted`` (in the same query)."""
-    def count(status: str) -> Coalesce:
-        rows = (Rsvp.objects.filter(event=OuterRef("pk"), status=status).order_by()
-                .values("event").annotate(n=Count("pk")).values("n"))
-        return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+def _rsvp_counts_rows(*, event_ids: list[int]):
+    return (
+        Rsvp.objects.filter(any_of(Rsvp, "event", event_ids)).order_by().values("event_id")
+        .annotate(confirmed=Count("pk", filter=Q(status=RsvpStatus.CONFIRMED)),
+                  waitlisted=Count("pk", filter=Q(status=RsvpStatus.WAITLISTED)))
+        .values_list("event_id", "confirmed", "waitlisted")
+    )
 
-    return events.annotate(n_confirmed=count(RsvpStatus.CONFIRMED), n_waitlisted=count(RsvpStatus.WAITLISTED))
+
+_RSVP_COUNTS = PreparedRead(_rsvp_counts_rows, samples=({"event_ids": [1, 2]}, {"event_ids": [3, 4]}))
+
+
+def _rsvp_counts(*, event_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """``(confirmed, waitlisted)`` of each event that has RSVPs (one query on the RSVPs)."""
+    rows = _RSVP_COUNTS(event_ids=sorted(set(event_ids)))
+    return {event_id: (confirmed, waitlisted) for event_id, confirmed, waitlisted in rows}
+
+
+@dataclass(frozen=True)
+class TierRequirement:
+    rank: int
+    name: str
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    """What every list of events shows of one."""
+
+    title: str
+    intro: str
+    url: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    time_zone: str
+    venue_name: str
+
+
+@dataclass(frozen=True)
+class EventSummary(EventFacts):
+    """A published event as the reference cache keeps it."""
+
+    pk: int
+    is_online: bool
+    capacity: int
+    rsvp_closes_at: dt.datetime
+    min_tier_id: int | None
+    min_tier: TierRequirement | None
+    index_id: int | None  # the parent page
+
+
+def _upcoming_load() -> tuple[EventSummary, ...]:
+    """Every published event not yet ended when loaded, soonest first, and the id of its index
+    page (two queries); ``event_upcoming`` drops those that end later on."""
+    now = timezone.now()
+    events = list(EventPage.objects.live().filter(ends_at__gt=now).select_related("min_tier")
+                  .order_by("starts_at", "pk"))
+    parents = dict(Page.objects.filter(path__in={e.path[: -Page.steplen] for e in events})
+                   .values_list("path", "pk")) if events else {}
+    return tuple(
+        EventSummary(
+            pk=e.pk, title=e.title, intro=e.intro, url=e.url or "", starts_at=e.starts_at, ends_at=e.ends_at,
+            time_zone=e.time_zone, venue_name=e.venue_name, is_online=e.is_online, capacity=e.capacity,
+            rsvp_closes_at=e.rsvp_closes_at, min_tier_id=e.min_tier_id,
+            min_tier=TierRequirement(e.min_tier.rank, e.min_tier.name) if e.min_tier else None,
+            index_id=parents.get(e.path[: -Page.steplen]),
+        )
+        for e in events
+    )
+
+
+# Wagtail saves a page as its specific class; a move rewrites descendants' paths with an
+# UPDATE (no signal), so the time-to-live bounds how long a moved event keeps its old URL.
+UPCOMING_EVENTS = ReferenceData("upcoming-events", _upcoming_load, ("events.EventPage", "tiers.Tier"))
 
 
 @dataclass(frozen=True)
@@ -107,7 +196,7 @@ class MemberStanding:
 
 
 def member_eligibility(
-    *, member_id: int, events: Iterable[EventPage], standing: MemberStanding | None = None
+    *, member_id: int, events: Iterable[EventPage | EventSummary], standing: MemberStanding | None = None
 ) -> dict[int, Eligibility]:
     """Whether the member may RSVP to each event (active line, tier at least the event's
     minimum), by event id. The services decide again under the lock; this is what pages show.
@@ -136,15 +225,8 @@ def member_eligibility(
 
 
 @dataclass(frozen=True)
-class UpcomingEvent:
+class UpcomingEvent(EventFacts):
     event_id: int
-    title: str
-    intro: str
-    url: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    time_zone: str
-    venue_name: str
     online: bool
     min_tier_name: str
     counts: EventCounts
@@ -163,22 +245,24 @@ def event_upcoming(
 ) -> list[UpcomingEvent]:
     """Published events that have not ended, soonest first, with their counts and, for a
     member, their RSVP and whether they may RSVP. ``index``: only that index page's events.
-    Two queries for a member whose ``standing`` is given (the events with their counts, the
-    member's RSVPs), one for a visitor."""
-    events = EventPage.objects.live().filter(ends_at__gt=now).select_related("min_tier")
-    if index is not None:
-        events = events.child_of(index)
-    events = list(_with_counts(events).order_by("starts_at", "pk")[:limit])
+    The events come from the reference cache (dropped whenever an event page or a tier is
+    written); then one query for the counts and, for a member, one for their RSVPs (and one
+    for their status and tier unless ``standing`` gives them)."""
+    events = [e for e in UPCOMING_EVENTS.get()
+              if e.ends_at > now and (index is None or e.index_id == index.pk)][:limit]
+    if not events:
+        return []
     ids = [e.pk for e in events]
-    rsvps = rsvps_for_member(member_id=member_id, event_ids=ids) if member_id and ids else {}
+    counts = _rsvp_counts(event_ids=ids)
+    rsvps = rsvps_for_member(member_id=member_id, event_ids=ids) if member_id else {}
     eligibility = (member_eligibility(member_id=member_id, events=events, standing=standing)
-                   if member_id and ids else {})
+                   if member_id else {})
     return [
         UpcomingEvent(
-            event_id=e.pk, title=e.title, intro=e.intro, url=e.url or "", starts_at=e.starts_at,
+            event_id=e.pk, title=e.title, intro=e.intro, url=e.url, starts_at=e.starts_at,
             ends_at=e.ends_at, time_zone=e.time_zone, venue_name=e.venue_name, online=e.is_online,
             min_tier_name=e.min_tier.name if e.min_tier else "",
-            counts=EventCounts(e.pk, e.capacity, e.n_confirmed, e.n_waitlisted),
+            counts=EventCounts(e.pk, e.capacity, *counts.get(e.pk, (0, 0))),
             is_open=now < e.rsvp_closes_at, rsvp=rsvps.get(e.pk), eligibility=eligibility.get(e.pk),
         )
         for e in events

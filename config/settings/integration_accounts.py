@@ -27,8 +27,10 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
     "change_phone": "1/m/user",
-    "verify_phone": "5/10m/key",
+    "verify_phone": "5/10m/key,20/10m/ip",
 }
+# The sign-up SMS carries six digits, which a phone keypad types, not allauth's default letters.
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Troika"

@@ -26,10 +26,14 @@ def rolling_window_start(on: dt.date, months: int = ROLLING_MONTHS) -> dt.date:
 
 def rolling_spend_subquery(*, on: dt.date, months: int = ROLLING_MONTHS):
     """An expression for ``Member`` querysets: the member's spend in the rolling window."""
+    return spend_between_subquery(first_month=rolling_window_start(on, months), last_day=on)
+
+
+def spend_between_subquery(*, first_month: dt.date, last_day: dt.date):
+    """An expression for ``Member`` querysets: the member's spend from the month ``first_month``
+    to ``last_day`` (the rolling window when ``first_month`` is ``rolling_window_start``)."""
     window = (
-        MonthlyActivity.objects.filter(
-            member=OuterRef("pk"), month__gte=rolling_window_start(on, months), month__lte=on
-        )
+        MonthlyActivity.objects.filter(member=OuterRef("pk"), month__gte=first_month, month__lte=last_day)
         .values("member")
         .annotate(total=Sum("spend"))
         .values("total")

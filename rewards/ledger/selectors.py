@@ -36,15 +36,6 @@ def points_balance(*, member_id: int) -> PointsBalance:
     return PointsBalance(*(row or (0, 0)))
 
 
-def points_balance_of(*, member) -> PointsBalance:
-    """The balance of a member loaded with ``select_related("points_account")`` (no query)."""
-    try:
-        account = member.points_account
-    except PointsAccount.DoesNotExist:
-        account = None
-    return PointsBalance(account.available, account.pending) if account else PointsBalance(0, 0)
-
-
 def member_statement(
     *, member_id: int, kinds: list[str] | None = None, since: dt.datetime | None = None,
     until: dt.datetime | None = None,
@@ -87,11 +78,19 @@ def ledger_sum(*, member_id: int) -> int:
     return LedgerEntry.objects.filter(member_id=member_id).aggregate(total=Sum("points"))["total"] or 0
 
 
+def expiring_until(*, now: dt.datetime, within_days: int = EXPIRING_SOON_DAYS) -> dt.datetime:
+    return now + dt.timedelta(days=within_days)
+
+
 def _expiring_lots(*, within_days: int, now: dt.datetime | None = None) -> QuerySet[PointLot]:
     now = now or timezone.now()
+    return _lots_expiring_between(now=now, until=expiring_until(now=now, within_days=within_days))
+
+
+def _lots_expiring_between(*, now: dt.datetime, until: dt.datetime) -> QuerySet[PointLot]:
     return PointLot.objects.filter(
         Q(status=LotStatus.ACTIVE) | Q(status=LotStatus.PENDING),
-        remaining__gt=0, expires_at__gt=now, expires_at__lte=now + dt.timedelta(days=within_days),
+        remaining__gt=0, expires_at__gt=now, expires_at__lte=until,
     )
 
 
@@ -105,12 +104,11 @@ def points_expiring(
     return ExpiringPoints(points=row["points"] or 0, first_expiry=row["first"], within_days=within_days)
 
 
-def points_expiring_annotations(
-    *, now: dt.datetime, within_days: int = EXPIRING_SOON_DAYS
-) -> dict[str, Coalesce | Subquery]:
+def points_expiring_annotations(*, now: dt.datetime, until: dt.datetime) -> dict[str, Coalesce | Subquery]:
     """Expressions for ``Member`` querysets: ``points_expiring`` and ``points_first_expiry``,
-    what ``points_expiring`` answers, read in the member's own query (``points_expiring_of``)."""
-    lots = _expiring_lots(within_days=within_days, now=now).filter(member_id=OuterRef("pk"))
+    what ``points_expiring`` answers for ``until = now + within_days``, read in the member's own
+    query (see ``cms.portal_dashboard``)."""
+    lots = _lots_expiring_between(now=now, until=until).filter(member_id=OuterRef("pk"))
     lots = lots.order_by().values("member_id")
     return {
         "points_expiring": Coalesce(
@@ -119,12 +117,6 @@ def points_expiring_annotations(
         ),
         "points_first_expiry": Subquery(lots.annotate(first=Min("expires_at")).values("first")),
     }
-
-
-def points_expiring_of(*, member, within_days: int = EXPIRING_SOON_DAYS) -> ExpiringPoints:
-    """``points_expiring`` of a member annotated with ``points_expiring_annotations``."""
-    return ExpiringPoints(points=member.points_expiring, first_expiry=member.points_first_expiry,
-                          within_days=within_days)
 
 
 def members_with_points_expiring(

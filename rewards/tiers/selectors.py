@@ -102,16 +102,25 @@ def _default_info(member_id: int) -> MemberTierInfo:
     return _info(member_id, fallback, is_default=True)
 
 
-def member_tier_info(*, member: Member) -> MemberTierInfo:
-    """The current tier of a member loaded with ``select_related("tier_state__tier")`` (no
-    query): the same answer as ``current_tiers`` for one member."""
-    try:
-        state = member.tier_state
-    except MemberTier.DoesNotExist:
-        state = None
+@dataclass(frozen=True)
+class TierState:
+    """A member's ``MemberTier`` row as read with the member (``tier_state__*``)."""
+
+    tier_id: int | None
+    since: dt.date | None
+    qualified_until: dt.date | None
+    downgrade_due: dt.date | None
+
+
+def member_tier_info(*, member_id: int, state: TierState | None) -> MemberTierInfo:
+    """The current tier of a member whose state row is already read, from the cached live
+    tiers (no query): the same answer as ``current_tiers`` for one member."""
     if state is None or state.tier_id is None:
-        return _default_info(member.pk)
-    return _info(member.pk, state.tier, since=state.since, qualified_until=state.qualified_until,
+        return _default_info(member_id)
+    # A tier unpublished since the member's last evaluation is not among the live ones: read it.
+    live = next((tier for tier in live_tiers() if tier.pk == state.tier_id), None)
+    tier = live or Tier.objects.get(pk=state.tier_id)
+    return _info(member_id, tier, since=state.since, qualified_until=state.qualified_until,
                  downgrade_due=state.downgrade_due)
 
 
