@@ -40,7 +40,7 @@ SIZES = [pytest.param(PHONE, id="phone-360"), pytest.param(SCREEN, id="screen-12
 LAN = DEMO_SUBSCRIBERS[0]
 UNLINKED_EMAIL = "khanh.do@example.test"
 BLOCKING = {"serious", "critical"}
-PUBLIC_PAGES = ["/", "/tiers/", "/rewards/", "/articles/welcome-to-the-club/", "/events/",
+PUBLIC_PAGES = ["/", "/tiers/", "/rewards/", "/articles/", "/articles/welcome-to-the-club/", "/events/",
                 "/events/vip-football-night/"]
 LOGGED_OUT_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
 # Screenshots at both sizes, for these pages (the name of the step, the path).
@@ -77,7 +77,7 @@ def club():
             "/portal/", "/portal/rewards/", reverse("portal:reward_redeem", args=(affordable.pk,)),
             "/portal/rewards/mine/", reverse("portal:redemption", args=(redemption.receipt.redemption_id,)),
             "/portal/statement/", "/portal/preferences/", reverse("portal:privacy_delete"),
-            "/accounts/password/change/", "/accounts/email/",
+            "/accounts/password/change/", "/accounts/email/", "/accounts/2fa/",
         ],
         "link_pages": ["/portal/link/", "/portal/link/code/", "/portal/link/account/"],
     }
@@ -122,12 +122,15 @@ def test_no_serious_or_critical_axe_violation_on_any_page(page, shot, club, size
         check(path)
     page.context.clear_cookies()
     log_in(page, LAN.email, "/portal/", password=LAN.password)
+    blocks = ["dash-tier", "dash-points", "dash-discounts", "dash-vouchers", "dash-events", "dash-bundle"]
+    assert [page.get_by_test_id(block).count() for block in blocks] == [1] * 6
+    assert (page.get_by_test_id("dash-voucher").count(), page.locator(".offer-card").count()) == (1, 2)
     for path in club["member_pages"]:
         check(path)
 
     # then: no serious or critical violation, and nothing wider than the screen
     print("\n".join(found))
-    assert (len(checked), found, too_wide) == (22, [], [])
+    assert (len(checked), found, too_wide) == (24, [], [])
 
 
 def _focused(page) -> dict:
