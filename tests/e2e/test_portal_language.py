@@ -40,7 +40,7 @@ def subscriber(db):
     """A linked line since 15 January 2020, 12,500 points, English pages; a 1,500-point reward."""
     member = MemberFactory(user=UserFactory(email="mai.vo@example.test"), language="en")
     give_points(member, 12_500)
-    RewardFactory(name="Cinema for two", points_cost=1_500)
+    RewardFactory(name="2 GB data pack", points_cost=1_500)
     return member
 
 
