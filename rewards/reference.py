@@ -8,14 +8,20 @@ models whose writes make it stale. ``reference_data_connect`` (called from the o
 the write, and again when its transaction commits, so a reader that loaded the old rows between
 the two cannot leave them cached. Writes that bypass signals (``QuerySet.update``,
 ``bulk_create``) must call ``invalidate`` themselves. The time-to-live is a backstop, not the
-mechanism. docs/reference-cache.md explains the choice.
+mechanism.
+
+Each process also keeps the value it last read for ``LOCAL_SECONDS``: a page reads the tiers or
+the schedules several times, and each read from Redis costs a round trip and an unpickling. A
+write drops the writing process's copy at once; other processes see it within those seconds.
+docs/reference-cache.md explains the choice.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -25,8 +31,10 @@ T = TypeVar("T")
 
 # Bump when the shape of a cached value changes, so a deploy never reads the old shape.
 SCHEMA = 1
-TIME_TO_LIVE = 15 * 60  # seconds
+TIME_TO_LIVE = 15 * 60  # seconds, in Redis
+LOCAL_SECONDS = 2.0  # in each process
 _MISSING = object()
+_ALL: list[ReferenceData] = []
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,19 +42,28 @@ class ReferenceData(Generic[T]):
     name: str
     load: Callable[[], T]
     models: tuple[str, ...]  # "app_label.ModelName" whose writes make the value stale
+    _local: dict[str, Any] = field(default_factory=dict, repr=False)  # {"until": monotonic, "value": T}
+
+    def __post_init__(self) -> None:
+        _ALL.append(self)
 
     @property
     def key(self) -> str:
         return f"reference:{SCHEMA}:{self.name}"
 
     def get(self) -> T:
+        local = self._local.get("copy")
+        if local is not None and local[0] > time.monotonic():
+            return local[1]
         value = cache.get(self.key, _MISSING)
         if value is _MISSING:
             value = self.load()
             cache.set(self.key, value, TIME_TO_LIVE)
+        self._local["copy"] = (time.monotonic() + LOCAL_SECONDS, value)
         return value
 
     def invalidate(self) -> None:
+        self._local.pop("copy", None)
         cache.delete(self.key)
 
     def _on_write(self, sender, **kwargs) -> None:
@@ -61,3 +78,9 @@ def reference_data_connect(data: ReferenceData) -> None:
         uid = f"reference:{data.name}:{model}"
         post_save.connect(data._on_write, sender=model, weak=False, dispatch_uid=uid)
         post_delete.connect(data._on_write, sender=model, weak=False, dispatch_uid=uid)
+
+
+def reference_local_copies_drop() -> None:
+    """Forget every process-local copy (the tests do, between tests: each has its own cache)."""
+    for data in _ALL:
+        data._local.clear()

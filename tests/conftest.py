@@ -13,6 +13,8 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from rewards.reference import reference_local_copies_drop
+
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") in {"1", "true", "yes"}
 
 
@@ -60,11 +62,13 @@ def redis_client():
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
-    """Each test sees an empty cache, under a key prefix of its own when Redis backs it."""
+    """Each test sees an empty cache, under a key prefix of its own when Redis backs it, and no
+    reference data kept in the process from an earlier test."""
     settings.CACHES = {
         **settings.CACHES,
         "default": {**settings.CACHES["default"], "KEY_PREFIX": f"t{uuid.uuid4().hex[:10]}"},
     }
+    reference_local_copies_drop()
     yield
 
 

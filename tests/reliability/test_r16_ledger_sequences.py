@@ -90,8 +90,10 @@ class Model:
         return takes
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+# derandomize: the same 80 sequences on every run, so the closing check that refunds, reversals and
+# spends all happened cannot fail by chance (it did once: a run drew no refund).
+@settings(max_examples=80, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(ops=operations)
 def _sequence_keeps_invariants(ops):
     member = MemberFactory()
