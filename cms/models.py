@@ -153,6 +153,9 @@ SITE_NAV_GENERATION_KEY = "cms:site-nav:generation"
 
 
 def _site_nav_forget(sender, instance, **kwargs):
+    from cms.templatetags.site_nav import LOCAL_COPIES
+
+    LOCAL_COPIES.clear()
     cache.delete(SITE_NAV_GENERATION_KEY)
 
 

@@ -80,7 +80,17 @@ def reference_data_connect(data: ReferenceData) -> None:
         post_delete.connect(data._on_write, sender=model, weak=False, dispatch_uid=uid)
 
 
+_LOCAL_STORES: list[dict] = []  # other process-local copies under the same rule (the site menu's)
+
+
+def reference_local_store_register(store: dict) -> dict:
+    _LOCAL_STORES.append(store)
+    return store
+
+
 def reference_local_copies_drop() -> None:
     """Forget every process-local copy (the tests do, between tests: each has its own cache)."""
     for data in _ALL:
         data._local.clear()
+    for store in _LOCAL_STORES:
+        store.clear()

@@ -1,10 +1,13 @@
 """``{% site_nav_links as links %}``: the home page's live children that are shown in menus.
 
 Cached per host and per generation of the page tree (``cms.models`` starts a new generation
-whenever a page is saved or deleted), so most requests ask the database nothing."""
+whenever a page is saved or deleted), so most requests ask the database nothing; and kept in
+the process for ``LOCAL_SECONDS`` (the reference data's rule, docs/reference-cache.md), so most
+ask Redis nothing either."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -14,10 +17,13 @@ from django.db.models import Case, Q, Subquery, When
 from wagtail.models import Page, Site
 
 from cms.models import SITE_NAV_GENERATION_KEY
+from rewards.reference import LOCAL_SECONDS, reference_local_store_register
 
 register = template.Library()
 
 NAV_TIMEOUT = 60 * 60
+# host -> (until, links)
+LOCAL_COPIES: dict[str, tuple[float, list[tuple[str, str]]]] = reference_local_store_register({})
 
 
 @dataclass(frozen=True)
@@ -62,10 +68,16 @@ def site_nav_links(context) -> list[NavLink]:
     request = context.get("request")
     if request is None:
         return []
-    key = f"cms:site-nav:{_generation()}:{request.get_host()}"
-    links = cache.get(key)
-    if links is None:
-        links = _links_for(request)
-        cache.set(key, links, timeout=NAV_TIMEOUT)
+    host = request.get_host()
+    local = LOCAL_COPIES.get(host)
+    if local is not None and local[0] > time.monotonic():
+        links = local[1]
+    else:
+        key = f"cms:site-nav:{_generation()}:{host}"
+        links = cache.get(key)
+        if links is None:
+            links = _links_for(request)
+            cache.set(key, links, timeout=NAV_TIMEOUT)
+        LOCAL_COPIES[host] = (time.monotonic() + LOCAL_SECONDS, links)
     path = request.path
     return [NavLink(title, url, is_current=path.startswith(url)) for title, url in links]
