@@ -21,17 +21,21 @@ path). docs/PERFORMANCE.md (dashboard) has the figures.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connections
+from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.query import ValuesListIterable
 from django.db.models.sql.compiler import SQLCompiler
 
 PREPARED_VENDORS = frozenset({"postgresql"})
+_NEVER_BY_COUNT = 2**31 - 1
 
 
 class PreparedReadError(ValueError):
@@ -57,6 +61,30 @@ def any_of(model, field: str, values: Collection) -> Q | RawSQL:
     return RawSQL(f"{column} = ANY(%s)", (list(values),), output_field=BooleanField())
 
 
+def _cursor(connection):
+    """A cursor for a prepared read. With ``PREPARED_STATEMENTS`` (the default) it binds the
+    parameters on the server and asks PostgreSQL to prepare the statement, once per connection,
+    so the query is parsed and planned once rather than at every page. It goes through Django's
+    cursor wrapper (execute wrappers see it) and is logged as Django logs queries (so
+    ``django_assert_num_queries`` counts it). Turn the
+    setting off behind a pooler that cannot keep prepared statements (PgBouncer in transaction
+    mode before 1.21)."""
+    if not getattr(settings, "PREPARED_STATEMENTS", False):
+        return connection.cursor()
+    connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        # Django turns psycopg's preparing off (None); a threshold no query reaches turns it back
+        # on for the statements that ask for it (prepare=True) and for those alone.
+        connection.connection.prepare_threshold = _NEVER_BY_COUNT
+    raw = _PreparingCursor(connection.connection)
+    return connection.make_cursor(raw)
+
+
+class _PreparingCursor(ServerBindingCursor):
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
 class PreparedRead:
     def __init__(
         self, build: Callable[..., QuerySet], *, samples: tuple[Mapping[str, Any], Mapping[str, Any]],
@@ -80,9 +108,14 @@ class PreparedRead:
         params = list(compiled.params)
         for index, name in compiled.slots:
             params[index] = arguments[name]
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
+            started = time.monotonic()
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
+            if connection.queries_logged and isinstance(cursor.cursor, _PreparingCursor):
+                # Django's debug wrapper cannot show a server-bound statement: log it as it would.
+                connection.queries_log.append({"sql": connection.ops.compose_sql(compiled.sql, params),
+                                               "time": f"{time.monotonic() - started:.3f}"})
         return list(compiled.compiler.results_iter([rows], tuple_expected=True))
 
     def _compile(self) -> _Compiled:

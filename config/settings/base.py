@@ -123,6 +123,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # same indexes without them, which is all the embedded mode needs.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The portal's prepared reads (rewards/prepared.py) as server-side prepared statements on
+# PostgreSQL. Off behind a pooler that cannot keep them (PgBouncer in transaction mode < 1.21).
+PREPARED_STATEMENTS = env.bool("PREPARED_STATEMENTS", default=True)
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:

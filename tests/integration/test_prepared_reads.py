@@ -116,3 +116,39 @@ def test_samples_must_differ_in_every_argument():
     with pytest.raises(PreparedReadError, match="every value different"):
         PreparedRead(_spend_rows, samples=({"member_ids": [1], "since": dt.date(2001, 1, 1)},
                                            {"member_ids": [2], "since": dt.date(2001, 1, 1)}))
+
+
+def _prepared_statements_reading(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", [f"%{table}%"])
+        return cursor.fetchone()[0]
+
+
+@postgres_only
+def test_postgres_prepares_the_statement_once_for_the_connection(activity):
+    for index in range(3):
+        SPEND(member_ids=[activity[index].pk], since=dt.date(2026, 1, 1))
+
+    assert _prepared_statements_reading("activity_monthlyactivity") == 1
+
+
+def _spend_rows_latest_first(*, member_ids: list[int], since: dt.date):
+    return _spend_rows(member_ids=member_ids, since=since).order_by("-month")
+
+
+SPEND_LATEST_FIRST = PreparedRead(_spend_rows_latest_first, samples=(
+    {"member_ids": [1], "since": dt.date(2001, 1, 1)}, {"member_ids": [2, 3], "since": dt.date(2002, 2, 1)}))
+
+
+@postgres_only
+def test_without_prepared_statements_the_answer_is_the_same_and_nothing_is_prepared(activity, settings):
+    settings.PREPARED_STATEMENTS = False
+
+    rows = SPEND_LATEST_FIRST(member_ids=[activity[2].pk], since=dt.date(2026, 2, 1))
+
+    assert rows == [(activity[2].pk, dt.date(2026, 3, 1), Decimal(3003)),
+                    (activity[2].pk, dt.date(2026, 2, 1), Decimal(3002))]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                       ["%monthlyactivity%ORDER BY 2 DESC"])
+        assert cursor.fetchone()[0] == 0
