@@ -154,6 +154,17 @@ def test_blocks_say_so_when_empty(client, world):
     assert 'data-testid="dash-bundle"' not in page  # no template suits a prepaid line
 
 
+def test_with_no_tier_published_the_tier_block_says_so_and_nothing_else(client):
+    user = UserFactory()
+    MemberFactory(user=user)
+    client.force_login(user)
+
+    page = client.get(DASHBOARD).content.decode()
+
+    assert 'data-testid="tier-name">No tier yet<' in page
+    assert "top tier" not in page and 'data-testid="tier-percent"' not in page
+
+
 def test_a_login_without_a_line_sees_the_link_callout(client, world):
     client.force_login(UserFactory())
 
