@@ -7,6 +7,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from club.events.models import Rsvp
@@ -142,6 +143,22 @@ def test_the_page_shows_times_in_the_event_zone(client, event_factory):
 
     assert "Friday 14 March 2031, 19:30" in html and "21:00" in html and "(Europe/London)" in html
     assert "https://meet.example/club" not in html  # the link only for confirmed members
+
+
+@pytest.mark.parametrize(("language", "when"), [
+    ("vi", "19:30, 14 tháng 3 năm 2031"),
+    ("zh-hans", "2031年3月14日 19:30"),
+    ("ru", "14 марта 2031 г. 19:30"),
+])
+def test_the_page_writes_the_time_the_readers_way(client, event_factory, language, when):
+    starts = dt.datetime(2031, 3, 14, 19, 30, tzinfo=ZoneInfo("Europe/London"))
+    event = event_factory(title="Webinar", starts_at=starts, ends_at=starts + dt.timedelta(hours=1),
+                          time_zone="Europe/London")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    html = client.get(event.url).content.decode()
+
+    assert when in html and "March" not in html and "Friday" not in html
 
 
 def test_a_confirmed_member_sees_the_online_link(client, member, event_factory):
