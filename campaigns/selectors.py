@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
+
+from rewards.reference import forget_now_and_at_commit
 
 from .models import Campaign, CampaignMessage
 
@@ -51,12 +52,9 @@ def campaign_displays(*, campaign_ids: Iterable[int]) -> dict[int, CampaignDispl
 
 
 def campaign_display_forget(*, campaign_id: int | None, using: str | None = None) -> None:
-    """Drop the campaign's cached display now and again when the transaction commits (a
-    reader between the two could otherwise cache the rows as they were)."""
-    if campaign_id is None:
-        return
-    cache.delete(_display_key(campaign_id))
-    transaction.on_commit(lambda: cache.delete(_display_key(campaign_id)), using=using)
+    """Drop the campaign's cached display, now and when the transaction commits."""
+    if campaign_id is not None:
+        forget_now_and_at_commit(lambda: cache.delete(_display_key(campaign_id)), using=using)
 
 
 def campaign_message_for(*, messages: Sequence[CampaignMessage], language: str) -> CampaignMessage | None:

@@ -11,6 +11,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page, get_page_models
 
+from rewards.reference import reference_local_store_register
+
 from .blocks import ArticleBlocks, SiteBlocks
 from .site_selectors import discount_schedules, earning_rates, rewards_by_kind, tiers_live
 
@@ -150,12 +152,12 @@ class ArticlePage(Page):
 # The header's site menu (cms/templatetags/site_nav.py) is cached; any page saved or deleted
 # starts a new generation, so the menu never lags behind the tree.
 SITE_NAV_GENERATION_KEY = "cms:site-nav:generation"
+# Each process also keeps the menu for a moment (the reference data's rule): host -> (until, links).
+SITE_NAV_LOCAL_COPIES: dict[str, tuple[float, list[tuple[str, str]]]] = reference_local_store_register({})
 
 
 def _site_nav_forget(sender, instance, **kwargs):
-    from cms.templatetags.site_nav import LOCAL_COPIES
-
-    LOCAL_COPIES.clear()
+    SITE_NAV_LOCAL_COPIES.clear()
     cache.delete(SITE_NAV_GENERATION_KEY)
 
 

@@ -42,7 +42,7 @@ class ReferenceData(Generic[T]):
     name: str
     load: Callable[[], T]
     models: tuple[str, ...]  # "app_label.ModelName" whose writes make the value stale
-    _local: dict[str, Any] = field(default_factory=dict, repr=False)  # {"until": monotonic, "value": T}
+    _local: dict[str, Any] = field(default_factory=dict, repr=False)  # {"copy": (until, value)}
 
     def __post_init__(self) -> None:
         _ALL.append(self)
@@ -67,8 +67,14 @@ class ReferenceData(Generic[T]):
         cache.delete(self.key)
 
     def _on_write(self, sender, **kwargs) -> None:
-        self.invalidate()
-        transaction.on_commit(self.invalidate, using=kwargs.get("using"))
+        forget_now_and_at_commit(self.invalidate, using=kwargs.get("using"))
+
+
+def forget_now_and_at_commit(forget: Callable[[], None], *, using: str | None = None) -> None:
+    """Run ``forget`` now and again when the writing transaction commits: a reader between
+    the two still sees the rows as they were, and would otherwise leave them cached."""
+    forget()
+    transaction.on_commit(forget, using=using)
 
 
 def reference_data_connect(data: ReferenceData) -> None:

@@ -16,14 +16,12 @@ from django.core.cache import cache
 from django.db.models import Case, Q, Subquery, When
 from wagtail.models import Page, Site
 
-from cms.models import SITE_NAV_GENERATION_KEY
-from rewards.reference import LOCAL_SECONDS, reference_local_store_register
+from cms.models import SITE_NAV_GENERATION_KEY, SITE_NAV_LOCAL_COPIES
+from rewards.reference import LOCAL_SECONDS
 
 register = template.Library()
 
 NAV_TIMEOUT = 60 * 60
-# host -> (until, links)
-LOCAL_COPIES: dict[str, tuple[float, list[tuple[str, str]]]] = reference_local_store_register({})
 
 
 @dataclass(frozen=True)
@@ -69,7 +67,7 @@ def site_nav_links(context) -> list[NavLink]:
     if request is None:
         return []
     host = request.get_host()
-    local = LOCAL_COPIES.get(host)
+    local = SITE_NAV_LOCAL_COPIES.get(host)
     if local is not None and local[0] > time.monotonic():
         links = local[1]
     else:
@@ -78,6 +76,6 @@ def site_nav_links(context) -> list[NavLink]:
         if links is None:
             links = _links_for(request)
             cache.set(key, links, timeout=NAV_TIMEOUT)
-        LOCAL_COPIES[host] = (time.monotonic() + LOCAL_SECONDS, links)
+        SITE_NAV_LOCAL_COPIES[host] = (time.monotonic() + LOCAL_SECONDS, links)
     path = request.path
     return [NavLink(title, url, is_current=path.startswith(url)) for title, url in links]

@@ -98,3 +98,17 @@ def test_accepting_needs_a_post(client, member):
 
     assert client.get(accept_url(delivery)).status_code == 405
     assert not LedgerEntry.objects.exists()
+
+
+def test_an_edited_offer_text_shows_on_the_next_visit(client, member):
+    """The inbox's campaign texts are cached; saving a message drops its campaign's entry."""
+    campaign = CampaignFactory(name="Weekend data", offer_kind="bonus_points", bonus_points=200)
+    delivered(campaign, member)
+    assert "Weekend data title" in client.get(DASHBOARD).content.decode()
+
+    message = campaign.messages.get()
+    message.title = "Weekend data, now doubled"
+    message.save()
+
+    page = client.get(DASHBOARD).content.decode()
+    assert "Weekend data, now doubled" in page and "Weekend data title" not in page
