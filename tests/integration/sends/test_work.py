@@ -82,6 +82,7 @@ def test_a_chunk_is_reserved_once_however_often_a_lane_comes(no_lanes, queued):
     assert run_of(c).delivered == 9 and run_of(c).status == RunStatus.DONE
 
 
+@pytest.mark.postgres  # the lanes skip each other's locked chunk (SKIP LOCKED); SQLite locks the whole file
 def test_two_lanes_at_once_never_take_the_same_chunk(no_lanes, monkeypatch):
     policy()
     members(8)
