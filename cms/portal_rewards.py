@@ -32,6 +32,7 @@ from rewards.catalogue.services import (
     redemption_cancel,
     redemption_create,
 )
+from rewards.ledger.reasons import CANCELLED_BY_MEMBER
 from rewards.ledger.selectors import points_balance
 
 REDEMPTIONS_PER_PAGE = 20
@@ -256,7 +257,7 @@ def redemption_cancel_view(request: HttpRequest, redemption_id: int) -> HttpResp
     if member is None:
         return redirect("portal:link")
     result = redemption_cancel(
-        redemption_id=redemption_id, member_id=member.pk, reason="Cancelled by the member"
+        redemption_id=redemption_id, member_id=member.pk, reason=CANCELLED_BY_MEMBER
     )
     if result.error == CancelErrorCode.NOT_FOUND:
         raise Http404

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 
 from club.members.selectors import member_for_user
 from rewards.ledger.models import EntryKind
+from rewards.ledger.reasons import reason_text
 from rewards.ledger.selectors import member_statement, member_statement_totals, points_balance
 
 ENTRIES_PER_PAGE = 25
@@ -113,15 +114,15 @@ def _safe_text(text: str) -> str:
 def _csv_rows(entries):
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_HEADER)
-    for created_at, kind, points, reason in entries.values_list(
-        "created_at", "kind", "points", "reason"
+    for created_at, kind, points, reason, code, values in entries.values_list(
+        "created_at", "kind", "points", "reason", "reason_code", "reason_values"
     ).iterator(chunk_size=CSV_CHUNK):
         yield writer.writerow(
             (
                 timezone.localtime(created_at).isoformat(timespec="seconds"),
                 kind,
                 int(points),
-                _safe_text(reason),
+                _safe_text(reason_text(code, values, reason)),
             )
         )
 

@@ -26,6 +26,7 @@ from rewards.bundles.choices import OrderSource
 from rewards.bundles.services import bundle_order_place
 from rewards.catalogue.services import redemption_create
 from rewards.ledger.models import SourceType
+from rewards.ledger.reasons import ReasonCode
 from rewards.ledger.services import points_grant
 
 from .models import OfferAcceptance
@@ -124,7 +125,8 @@ def _give(campaign: Campaign, *, member_id: int, occurrence: str, at: dt.datetim
     if campaign.offer_kind == OfferKind.BONUS_POINTS:
         points_grant(
             member_id=member_id, points=campaign.bonus_points,
-            reason=_("Bonus: %(campaign)s") % {"campaign": campaign.name}, source_type=SourceType.CAMPAIGN,
+            reason=f"Bonus: {campaign.name}", source_type=SourceType.CAMPAIGN,
+            reason_code=ReasonCode.CAMPAIGN_BONUS, reason_values={"campaign": campaign.name},
             source_ref=str(campaign.pk), idempotency_key=key, earned_at=at,
         )
         return {"points": campaign.bonus_points}

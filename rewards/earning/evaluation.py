@@ -113,11 +113,16 @@ class AwardLine:
     points: int
     uncapped_points: int
     multiplier: Decimal
-    multiplier_labels: tuple[str, ...] = ()
+    multiplier_parts: tuple[tuple[str, Decimal], ...] = ()  # (how a reason names it, multiplier)
 
     @property
     def is_capped(self) -> bool:
         return self.points < self.uncapped_points
+
+    @property
+    def multiplier_labels(self) -> tuple[str, ...]:
+        """The parts in English, e.g. ``("Gold ×1.5", "VIP ×2")``."""
+        return tuple(f"{name} ×{decimal_text(factor)}" for name, factor in self.multiplier_parts)
 
 
 @dataclass(frozen=True)
@@ -183,13 +188,14 @@ def rule_base_points(event: EarningEvent, member: MemberContext, rule: RuleSpec)
     return 0
 
 
-def rule_multiplier(member: MemberContext, rule: RuleSpec) -> tuple[Decimal, tuple[str, ...]]:
-    """The product of the tier's multiplier and the best matching row of each dimension."""
+def rule_multiplier(member: MemberContext, rule: RuleSpec) -> tuple[Decimal, tuple[tuple[str, Decimal], ...]]:
+    """The product of the tier's multiplier and the best matching row of each dimension, and
+    each factor with the name a reason gives it."""
     factor = Decimal(1)
-    labels: list[str] = []
+    labels: list[tuple[str, Decimal]] = []
     if rule.apply_tier_multiplier and member.tier_multiplier != 1:
         factor *= member.tier_multiplier
-        labels.append(f"{member.tier_name or member.tier_code} ×{_number(member.tier_multiplier)}")
+        labels.append((member.tier_name or member.tier_code, member.tier_multiplier))
     member_values = {
         TIER: member.tier_code,
         SEGMENT: member.segment,
@@ -202,19 +208,19 @@ def rule_multiplier(member: MemberContext, rule: RuleSpec) -> tuple[Decimal, tup
                 best[row.dimension] = row
     for row in best.values():
         factor *= row.multiplier
-        labels.append(f"{row.label or row.value} ×{_number(row.multiplier)}")
+        labels.append((row.label or row.value, row.multiplier))
     return factor, tuple(labels)
 
 
-def _number(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+def decimal_text(value: Decimal) -> str:
+    """``Decimal("1.50")`` -> ``"1.5"``, ``Decimal("10")`` -> ``"10"`` (never an exponent)."""
+    return format(value.normalize(), "f")
 
 
 def evaluate_event(
     event: EarningEvent, member: MemberContext, rules: Sequence[RuleSpec],
     earned_in_period: Mapping[tuple[int, dt.date], int],
-    *, multiplier_memo: dict[tuple[int, int], tuple[Decimal, tuple[str, ...]]] | None = None,
+    *, multiplier_memo: dict[tuple[int, int], tuple[Decimal, tuple[tuple[str, Decimal], ...]]] | None = None,
 ) -> EventAward:
     """Points ``event`` earns ``member`` under ``rules``, given what the member already earned
     from each capped rule in each period (``(rule_id, period_start) -> points``).

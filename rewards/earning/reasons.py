@@ -1,4 +1,6 @@
-"""Readable reasons for ledger entries, e.g. "Bill paid 450,000 VND: 67 pts (Gold ×1.5)"."""
+"""Readable reasons for ledger entries, e.g. "Bill paid 450,000 VND: 67 pts (Gold ×1.5)", in
+English (``award_reason``), and the code and values that show them in the member's language
+(``award_reason_code``, ``award_reason_values``; ``rewards.ledger.reasons`` renders them)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,9 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from .evaluation import ANNIVERSARY, BILL_PAID, TOP_UP, USAGE, EarningEvent, EventAward
+from rewards.ledger.reasons import ReasonCode
+
+from .evaluation import ANNIVERSARY, BILL_PAID, TOP_UP, USAGE, EarningEvent, EventAward, decimal_text
 from .models import EarningKind
 
 REASON_MAX = 255
@@ -62,3 +66,38 @@ def award_reason(event: EarningEvent, award: EventAward, style: ReasonStyle | No
         ]
     text = f"{head} ({'; '.join(details)})" if details else head
     return text if len(text) <= REASON_MAX else text[: REASON_MAX - 1] + "…"
+
+
+REASON_CODES = {
+    BILL_PAID: ReasonCode.EARN_BILL_PAID, TOP_UP: ReasonCode.EARN_TOP_UP,
+    USAGE: ReasonCode.EARN_USAGE, ANNIVERSARY: ReasonCode.EARN_ANNIVERSARY,
+}
+
+
+def award_reason_code(event: EarningEvent) -> str:
+    return REASON_CODES.get(event.kind, "")
+
+
+def award_reason_values(event: EarningEvent, award: EventAward) -> dict:
+    """What ``award_reason`` says, as values: the event's amount or usage, the points, and the
+    rules' details (one rule: its multipliers and whether it was capped; several: each one's
+    name and points too), left out when there is nothing to add."""
+    values: dict = {"points": award.points}
+    if event.kind in (BILL_PAID, TOP_UP):
+        values["amount"] = decimal_text(event.amount)
+    elif event.kind == USAGE:
+        values |= {key: value for key, value in (
+            ("data_mb", event.data_mb), ("voice_minutes", event.voice_minutes), ("sms", event.sms)) if value}
+    several = len(award.lines) > 1
+    rules = []
+    for line in award.lines:
+        rule = {"rule": line.rule_name, "points": line.points} if several else {}
+        if line.multiplier_parts:
+            rule["multipliers"] = [[name, decimal_text(factor)] for name, factor in line.multiplier_parts]
+        if line.is_capped:
+            rule["capped"] = True
+        if rule:
+            rules.append(rule)
+    if rules:
+        values["rules"] = rules
+    return values

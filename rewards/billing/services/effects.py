@@ -18,6 +18,7 @@ from club.members.models import Member, MemberStatus
 from rewards.activity.services import ActivityDelta, activity_add_many
 from rewards.earning.services import EarningEvent, points_for_events
 from rewards.ledger.models import SourceType
+from rewards.ledger.reasons import ReasonCode
 from rewards.ledger.services import points_grant_many, points_reverse_source
 from rewards.sql import int_array
 from rewards.tiers.services import tier_evaluate_members
@@ -79,6 +80,8 @@ def batch_effects_apply(
         points_reverse_source(
             source_type=SourceType.BILLING_EVENT, source_ref=original.event_id,
             reason=f"billing event {original.event_id} reversed by {reversal_id}",
+            reason_code=ReasonCode.BILLING_REVERSED,
+            reason_values={"event": original.event_id, "reversal": reversal_id},
             idempotency_key=f"reverse:{reversal_id}",
         )
     members_changes_apply(changes=[c for c in applied if c.event.kind in CHANGE_KINDS])

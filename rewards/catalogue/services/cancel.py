@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from rewards.ledger.models import LedgerEntry
+from rewards.ledger.reasons import ReasonCode
 from rewards.ledger.services import points_refund
 
 from ..models import (
@@ -66,6 +67,8 @@ def redemption_cancel(
             points_refund(
                 entry_id=redemption_debit(redemption).pk,
                 reason=f"Cancelled redemption: {reason}"[:255],
+                reason_code=ReasonCode.REDEMPTION_CANCELLED,
+                reason_values={"note": reason},
                 idempotency_key=f"refund:{redemption.pk}",
             )
             RewardStock.objects.filter(reward_id=redemption.reward_id).update(remaining=F("remaining") + 1)

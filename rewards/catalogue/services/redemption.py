@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from club.members.models import Member
 from rewards.ledger.models import SourceType
+from rewards.ledger.reasons import ReasonCode
 from rewards.ledger.services import InsufficientPoints, points_spend
 
 from ..models import SHIPPED_KINDS, LimitPeriod, Redemption, RedemptionState, Reward, RewardStock
@@ -268,6 +269,8 @@ def _redeem(
             member_id=member_id,
             points=reward.points_cost,
             reason=f"Redeemed: {reward.name}"[:255],
+            reason_code=ReasonCode.REDEEMED,
+            reason_values={"reward": reward.name},
             source_type=SourceType.REDEMPTION,
             source_ref=str(redemption_id),
             idempotency_key=f"redeem:{key}",

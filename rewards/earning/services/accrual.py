@@ -12,7 +12,7 @@ from rewards.ledger.services import PointsGrant
 
 from ..evaluation import EarningEvent, RuleSpec, evaluate_events, period_start
 from ..models import EarningKind
-from ..reasons import ReasonStyle, award_reason
+from ..reasons import ReasonStyle, award_reason, award_reason_code, award_reason_values
 from ..selectors import live_rule_specs, member_contexts
 from .counters import CounterKey, counters_add, counters_lock
 
@@ -51,6 +51,8 @@ def points_for_events(*, events: Sequence[EarningEvent]) -> list[PointsGrant]:
         PointsGrant(
             member_id=award.member_id, points=award.points,
             reason=award_reason(unique[award.event_id], award, style),
+            reason_code=award_reason_code(unique[award.event_id]),
+            reason_values=award_reason_values(unique[award.event_id], award),
             source_type=SourceType.BILLING_EVENT, source_ref=award.event_id,
             idempotency_key=f"earn:{award.event_id}", earned_at=unique[award.event_id].occurred_at,
         )

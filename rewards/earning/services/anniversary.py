@@ -13,7 +13,7 @@ from rewards.ledger.services import PointsGrant, points_grant_many
 
 from ..evaluation import EarningEvent, evaluate_event
 from ..models import EarningKind
-from ..reasons import award_reason
+from ..reasons import award_reason, award_reason_code, award_reason_values
 from ..selectors import live_rule_specs, member_contexts
 
 ANNIVERSARY_CHUNK = 5000
@@ -53,6 +53,7 @@ def earning_anniversary_grant(*, on: dt.date, chunk_size: int = ANNIVERSARY_CHUN
                 if award.points > 0:
                     grants.append(PointsGrant(
                         member_id=member.member_id, points=award.points, reason=award_reason(event, award),
+                        reason_code=award_reason_code(event), reason_values=award_reason_values(event, award),
                         source_type=SourceType.SYSTEM, source_ref=f"anniversary:{rule.id}:{on.year}",
                         idempotency_key=f"anniv:{rule.id}:{member.member_id}:{on.year}", earned_at=moment,
                     ))

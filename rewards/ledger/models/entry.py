@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..reasons import reason_text
+
 
 class EntryKind(models.TextChoices):
     EARN = "earn", _("Earned")
@@ -34,6 +36,15 @@ class LedgerEntry(models.Model):
     kind = models.CharField(max_length=8, choices=EntryKind.choices)
     points = models.BigIntegerField(_("points"), help_text=_("Positive credits, negative debits."))
     reason = models.CharField(_("reason"), max_length=255)
+    # What the member reads instead of ``reason``, in their language (``rewards.ledger.reasons``):
+    # a code of the registry and the values its message needs. Blank for free text (a staff
+    # adjustment) and for entries written before codes existed: they show ``reason``. Defaults
+    # in the database too, so raw SQL writers that do not name the columns still insert.
+    reason_code = models.CharField(_("reason code"), max_length=32, blank=True, default="", db_default="")
+    reason_values = models.JSONField(
+        _("reason values"), blank=True, default=dict,
+        db_default=models.Value({}, output_field=models.JSONField()),
+    )
     source_type = models.CharField(max_length=16, choices=SourceType.choices)
     source_ref = models.CharField(_("source"), max_length=128, blank=True, default="")
     staff_user = models.ForeignKey(
@@ -70,6 +81,11 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.points:+d} ({self.reason})"
+
+    @property
+    def reason_text(self) -> str:
+        """The reason in the active language; the stored English ``reason`` when no code applies."""
+        return reason_text(self.reason_code, self.reason_values, self.reason)
 
 
 class LotMovement(models.Model):

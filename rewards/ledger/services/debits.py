@@ -7,6 +7,7 @@ again, so a concurrent caller with the same key waits for the first and gets its
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from django.db import connection, transaction
@@ -32,12 +33,13 @@ class InsufficientPoints(Exception):
 
 def points_spend(
     *, member_id: int, points: int, reason: str, source_type: str, source_ref: str = "",
-    idempotency_key: str,
+    idempotency_key: str, reason_code: str = "", reason_values: dict | None = None,
 ) -> LedgerEntry:
     """Debit ``points`` (a redemption) from the oldest active lots; raise ``InsufficientPoints``."""
     return _debit_oldest_first(
         member_id=member_id, points=points, kind=EntryKind.REDEEM, reason=reason,
         source_type=source_type, source_ref=source_ref, idempotency_key=idempotency_key,
+        reason_code=reason_code, reason_values=reason_values or {},
     )
 
 
@@ -100,7 +102,10 @@ def _adjust(*, member_id: int, points: int, reason: str, staff_user, idempotency
         return entry
 
 
-def points_refund(*, entry_id: int, reason: str, idempotency_key: str) -> LedgerEntry:
+def points_refund(
+    *, entry_id: int, reason: str, idempotency_key: str, reason_code: str = "",
+    reason_values: dict | None = None,
+) -> LedgerEntry:
     """Give a debit's points back to the very lots they came from (a cancelled redemption).
 
     A lot that has expired since is restored too and expires again at the next expiry run,
@@ -119,6 +124,7 @@ def points_refund(*, entry_id: int, reason: str, idempotency_key: str) -> Ledger
             pk__in=[m.lot_id for m in movements]).order_by("pk")}
         entry = LedgerEntry.objects.create(
             member_id=debit.member_id, kind=EntryKind.REVERSE, points=-debit.points, reason=reason,
+            reason_code=reason_code, reason_values=reason_values or {},
             source_type=debit.source_type, source_ref=debit.source_ref,
             idempotency_key=idempotency_key, created_at=timezone.now(),
         )
@@ -141,10 +147,13 @@ def points_refund(*, entry_id: int, reason: str, idempotency_key: str) -> Ledger
 
 
 def points_reverse_source(
-    *, source_type: str, source_ref: str, reason: str, idempotency_key: str
+    *, source_type: str, source_ref: str, reason: str, idempotency_key: str, reason_code: str = "",
+    reason_values: dict | None = None,
 ) -> LedgerEntry | None:
     """Take back what a source (a billing event) credited: from its own lots first, then from
-    the member's oldest others, never below zero. Returns ``None`` when there was nothing to take."""
+    the member's oldest others, never below zero. Returns ``None`` when there was nothing to take.
+    Points that could not be taken back are named in the reason and, as ``unrecovered``, in its
+    values."""
     credits = list(
         LedgerEntry.objects.filter(
             source_type=source_type, source_ref=source_ref, kind__in=[EntryKind.EARN, EntryKind.GOODWILL]
@@ -168,17 +177,19 @@ def points_reverse_source(
         taken = sum(take for _, take in takes)
         if not taken:
             return None
-        note = reason if taken == owed else f"{reason} ({owed - taken} points already spent)"
+        note, values = reason, dict(reason_values or {})
+        if taken < owed:
+            note, values["unrecovered"] = f"{reason} ({owed - taken} points already spent)", owed - taken
         return _write_debit(
             member_id=member_id, takes=takes, kind=EntryKind.REVERSE, reason=note,
-            source_type=source_type, source_ref=source_ref, idempotency_key=idempotency_key,
-            final_status=LotStatus.REVERSED,
+            reason_code=reason_code, reason_values=values, source_type=source_type, source_ref=source_ref,
+            idempotency_key=idempotency_key, final_status=LotStatus.REVERSED,
         )
 
 
 def _debit_oldest_first(
     *, member_id: int, points: int, kind: str, reason: str, source_type: str, source_ref: str,
-    idempotency_key: str, staff_user=None,
+    idempotency_key: str, staff_user=None, reason_code: str = "", reason_values: dict | None = None,
 ) -> LedgerEntry:
     """The hot path of a redemption: inside the caller's transaction it adds no savepoint, takes
     one lock (the account row) and moves the balance with one UPDATE. A refusal is raised after
@@ -190,6 +201,7 @@ def _debit_oldest_first(
         entry, spendable = debit(
             member_id=member_id, points=points, kind=kind, reason=reason[:255], source_type=source_type,
             source_ref=source_ref, idempotency_key=idempotency_key, staff_user=staff_user,
+            reason_code=reason_code, reason_values=reason_values or {},
         )
     if entry is None:
         raise InsufficientPoints(wanted=points, spendable=spendable)
@@ -198,7 +210,7 @@ def _debit_oldest_first(
 
 def _debit_portable(
     *, member_id: int, points: int, kind: str, reason: str, source_type: str, source_ref: str,
-    idempotency_key: str, staff_user,
+    idempotency_key: str, staff_user, reason_code: str, reason_values: dict,
 ) -> tuple[LedgerEntry | None, int]:
     """``(the new entry, points)``, ``(the entry that already had this key, points)``, or
     ``(None, the points the member could spend)``: refused."""
@@ -214,7 +226,7 @@ def _debit_portable(
     entry = _write_debit(
         member_id=member_id, takes=takes, kind=kind, reason=reason, source_type=source_type,
         source_ref=source_ref, idempotency_key=idempotency_key, staff_user=staff_user,
-        final_status=LotStatus.SPENT,
+        final_status=LotStatus.SPENT, reason_code=reason_code, reason_values=reason_values,
     )
     return entry, points
 
@@ -241,10 +253,10 @@ WITH locked AS (
     SELECT id, remaining, LEAST(remaining, %(points)s - before) AS take
     FROM running WHERE before < %(points)s
 ), entry AS (
-    INSERT INTO {_ENTRY} (member_id, kind, points, reason, source_type, source_ref, staff_user_id,
-                         idempotency_key, created_at)
-    SELECT %(member)s, %(kind)s, %(debit)s, %(reason)s, %(source_type)s, %(source_ref)s,
-           %(staff_user)s::bigint, %(key)s, %(now)s
+    INSERT INTO {_ENTRY} (member_id, kind, points, reason, reason_code, reason_values, source_type,
+                         source_ref, staff_user_id, idempotency_key, created_at)
+    SELECT %(member)s, %(kind)s, %(debit)s, %(reason)s, %(reason_code)s, %(reason_values)s::jsonb,
+           %(source_type)s, %(source_ref)s, %(staff_user)s::bigint, %(key)s, %(now)s
     WHERE (SELECT coalesce(sum(take), 0) FROM takes) = %(points)s
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING id
@@ -269,7 +281,7 @@ SELECT (SELECT id FROM entry), (SELECT coalesce(sum(take), 0)::bigint FROM takes
 
 def _debit_postgresql(
     *, member_id: int, points: int, kind: str, reason: str, source_type: str, source_ref: str,
-    idempotency_key: str, staff_user,
+    idempotency_key: str, staff_user, reason_code: str, reason_values: dict,
 ) -> tuple[LedgerEntry | None, int]:
     """``_debit_portable`` in two statements: the account lock, then ``_DEBIT_SQL``."""
     now = timezone.now()
@@ -280,6 +292,7 @@ def _debit_postgresql(
         else:
             cursor.execute(_DEBIT_SQL, {
                 "member": member_id, "points": points, "debit": -points, "kind": str(kind), "reason": reason,
+                "reason_code": reason_code, "reason_values": json.dumps(reason_values),
                 "source_type": str(source_type), "source_ref": source_ref, "key": idempotency_key, "now": now,
                 "staff_user": staff_user.pk if staff_user is not None else None,
                 "active": LotStatus.ACTIVE.value, "spent": LotStatus.SPENT.value,
@@ -288,7 +301,8 @@ def _debit_postgresql(
     if entry_id is None:  # refused, or the key was used: then that entry is the answer
         return LedgerEntry.objects.filter(idempotency_key=idempotency_key).first(), spendable
     entry = LedgerEntry(
-        id=entry_id, member_id=member_id, kind=kind, points=-points, reason=reason, source_type=source_type,
+        id=entry_id, member_id=member_id, kind=kind, points=-points, reason=reason, reason_code=reason_code,
+        reason_values=reason_values, source_type=source_type,
         source_ref=source_ref, staff_user=staff_user, idempotency_key=idempotency_key, created_at=now,
     )
     entry._state.adding, entry._state.db = False, connection.alias
@@ -325,14 +339,15 @@ def _plan_takes(lots: list[PointLot], points: int, *, allow_short: bool) -> list
 
 def _write_debit(
     *, member_id: int, takes: list[tuple[PointLot, int]], kind: str, reason: str, source_type: str,
-    source_ref: str, idempotency_key: str, final_status: str, staff_user=None,
+    source_ref: str, idempotency_key: str, final_status: str, staff_user=None, reason_code: str = "",
+    reason_values: dict | None = None,
 ) -> LedgerEntry:
     """Write the debit; the caller holds the member's account lock."""
     total = sum(take for _, take in takes)
     entry = LedgerEntry.objects.create(
-        member_id=member_id, kind=kind, points=-total, reason=reason[:255], source_type=source_type,
-        source_ref=source_ref, staff_user=staff_user, idempotency_key=idempotency_key,
-        created_at=timezone.now(),
+        member_id=member_id, kind=kind, points=-total, reason=reason[:255], reason_code=reason_code,
+        reason_values=reason_values or {}, source_type=source_type, source_ref=source_ref,
+        staff_user=staff_user, idempotency_key=idempotency_key, created_at=timezone.now(),
     )
     available = pending = 0
     for lot, take in takes:

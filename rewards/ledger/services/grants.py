@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -27,6 +28,9 @@ class PointsGrant:
     idempotency_key: str
     earned_at: dt.datetime
     kind: str = EntryKind.EARN
+    # what the member reads, in their language (rewards.ledger.reasons); blank: ``reason``
+    reason_code: str = ""
+    reason_values: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if self.points <= 0:
@@ -57,7 +61,11 @@ def points_grant_many(*, grants: Sequence[PointsGrant], policy: LotPolicy | None
 
 
 _GRANTS_IN = "ledger_grants_in"
-_GRANT_COLUMNS = "member_id, kind, points, reason, source_type, source_ref, idempotency_key, earned_at"
+_GRANT_COLUMNS = (
+    "member_id, kind, points, reason, reason_code, reason_values, source_type, source_ref, idempotency_key, "
+    "earned_at"
+)
+_NO_VALUES = "{}"
 
 
 def _grant_many_postgresql(grants: list[PointsGrant], policy: LotPolicy) -> int:
@@ -66,14 +74,15 @@ def _grant_many_postgresql(grants: list[PointsGrant], policy: LotPolicy) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {_GRANTS_IN} (member_id bigint, kind text, points bigint, "
-            "reason text, source_type text, source_ref text, idempotency_key text, earned_at timestamptz) "
-            "ON COMMIT DELETE ROWS"
+            "reason text, reason_code text, reason_values jsonb, source_type text, source_ref text, "
+            "idempotency_key text, earned_at timestamptz) ON COMMIT DELETE ROWS"
         )
         cursor.execute(f"TRUNCATE {_GRANTS_IN}")
         with cursor.cursor.copy(f"COPY {_GRANTS_IN} ({_GRANT_COLUMNS}) FROM STDIN") as copy:
             for g in grants:
-                copy.write_row((g.member_id, str(g.kind), g.points, g.reason[:255], str(g.source_type),
-                                g.source_ref, g.idempotency_key, g.earned_at))
+                copy.write_row((g.member_id, str(g.kind), g.points, g.reason[:255], g.reason_code,
+                                json.dumps(g.reason_values) if g.reason_values else _NO_VALUES,
+                                str(g.source_type), g.source_ref, g.idempotency_key, g.earned_at))
         # Accounts exist and are locked in member order before any balance moves.
         cursor.execute(
             f"INSERT INTO {account} (member_id, available, pending, updated_at) "
@@ -157,12 +166,14 @@ def _grant_many_portable(grants: list[PointsGrant], policy: LotPolicy) -> int:
 def points_grant(
     *, member_id: int, points: int, reason: str, source_type: str, source_ref: str = "",
     idempotency_key: str, earned_at: dt.datetime | None = None, kind: str = EntryKind.EARN,
+    reason_code: str = "", reason_values: dict | None = None,
 ) -> LedgerEntry:
     """Credit one grant; the same key again returns the entry written the first time."""
     grant = PointsGrant(
         member_id=member_id, points=points, reason=reason, source_type=source_type,
         source_ref=source_ref, idempotency_key=idempotency_key,
         earned_at=earned_at or timezone.now(), kind=kind,
+        reason_code=reason_code, reason_values=reason_values or {},
     )
     points_grant_many(grants=[grant])
     return LedgerEntry.objects.get(idempotency_key=idempotency_key)
@@ -182,6 +193,7 @@ def _insert_entries(grants: list[PointsGrant]) -> list[tuple[int, PointsGrant]]:
         [
             LedgerEntry(
                 member_id=g.member_id, kind=g.kind, points=g.points, reason=g.reason[:255],
+                reason_code=g.reason_code, reason_values=g.reason_values,
                 source_type=g.source_type, source_ref=g.source_ref,
                 idempotency_key=g.idempotency_key, created_at=g.earned_at,
             )

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import EntryKind, LedgerEntry, LotMovement, LotStatus, PointLot, SourceType
+from ..reasons import ReasonCode
 from .accounts import accounts_bump, accounts_lock
 
 BATCH_SIZE = 1000
@@ -82,6 +83,7 @@ def expire_batch(*, now: dt.datetime, batch_size: int) -> int:
                 LedgerEntry(
                     member_id=lot.member_id, kind=EntryKind.EXPIRE, points=-lot.remaining,
                     reason=_expiry_reason(lot),
+                    reason_code=ReasonCode.EXPIRED, reason_values=_expiry_values(lot),
                     source_type=SourceType.SYSTEM, source_ref=f"lot:{lot.pk}",
                     idempotency_key=f"expire:{lot.pk}:{lot.restorations}", created_at=now,
                 )
@@ -106,3 +108,7 @@ def expire_batch(*, now: dt.datetime, batch_size: int) -> int:
 
 def _expiry_reason(lot: PointLot) -> str:
     return f"{lot.remaining} points reached their expiry date {timezone.localdate(lot.expires_at):%Y-%m-%d}"
+
+
+def _expiry_values(lot: PointLot) -> dict:
+    return {"points": lot.remaining, "date": timezone.localdate(lot.expires_at).isoformat()}

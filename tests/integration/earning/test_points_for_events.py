@@ -31,6 +31,7 @@ def test_a_paid_bill_earns_a_grant_for_the_ledger(db):
     assert grant == PointsGrant(
         member_id=member.pk, points=45, reason="Bill paid 450,000 VND: 45 pts",
         source_type="billing_event", source_ref="EV-1", idempotency_key="earn:EV-1", earned_at=AT,
+        reason_code="earn.bill_paid", reason_values={"points": 45, "amount": "450000"},
     )
     assert points_grant_many(grants=[grant]) == 1
 
@@ -52,6 +53,13 @@ def test_the_tier_segment_and_customer_type_multipliers_apply(db):
     assert [(g.source_ref, g.points, g.reason) for g in grants] == [
         ("EV-1", 148, "Bill paid 450,000 VND: 148 pts (Gold ×1.5; VIP ×2; Enterprise ×1.1)"),
         ("EV-2", 45, "Bill paid 450,000 VND: 45 pts"),
+    ]
+    assert [(g.reason_code, g.reason_values) for g in grants] == [
+        ("earn.bill_paid", {
+            "points": 148, "amount": "450000",
+            "rules": [{"multipliers": [["Gold", "1.5"], ["VIP", "2"], ["Enterprise", "1.1"]]}],
+        }),
+        ("earn.bill_paid", {"points": 45, "amount": "450000"}),
     ]
 
 
