@@ -3,6 +3,9 @@
 People type their number the way they say it ("0912 345 678"); allauth's stock phone field only
 accepts E.164. Here every phone input is read with the operator's region, so national and
 international forms name the same account, for login, sign-up and the login rate limit.
+
+Languages (``login_language``): a login switches the browser to the member's stored language,
+and allauth's emails go out in the recipient member's language.
 """
 
 from __future__ import annotations
@@ -10,16 +13,47 @@ from __future__ import annotations
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.fields import PhoneField
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
+from django.http import HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .login_language import email_language_for_recipient, login_language_settle
 from .phone import InvalidPhoneNumber, mobile_to_e164, phone_to_e164
 from .sms import sms_send
 
 
 class TroikaAccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        language = email_language_for_recipient(
+            template_prefix=template_prefix, email=email, user=context.get("user")
+        )
+        if language is None:
+            super().send_mail(template_prefix, email, context)
+            return
+        with translation.override(language):
+            super().send_mail(template_prefix, email, context)
+
+    def post_login(self, request, user, **kwargs) -> HttpResponse:
+        # Every allauth login ends here (password, phone, after the MFA code, after confirming an
+        # email). Activated before allauth adds its "signed in" message, so that is translated too.
+        language = login_language_settle(request=request, user=user)
+        if language is not None:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = super().post_login(request, user, **kwargs)
+        if language is not None and response is not None:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
+
     def phone_form_field(self, **kwargs) -> PhoneField:
         # No E.164-only validator: ``clean_phone`` reads national numbers too.
         kwargs.setdefault("validators", [])
