@@ -1,7 +1,8 @@
 """A subscriber switches the portal to Vietnamese with the switcher in the footer, in chromium:
 the dashboard and the rewards page in Vietnamese, with Vietnamese numbers and dates; the choice
 is stored as the member's language and survives logging out and in again. Also the dashboard in
-Simplified Chinese and in Russian."""
+Simplified Chinese and in Russian, and a login on a new browser opening in the member's language
+(or in the one chosen on the login page)."""
 
 from __future__ import annotations
 
@@ -102,3 +103,34 @@ def test_the_dashboard_in_chinese_and_russian(page, shot, subscriber, code, name
     assert page.locator("h1").inner_text() == heading
     assert page.get_by_test_id("points-available").inner_text() == points
     shot("dashboard")
+
+
+def test_a_login_on_a_new_browser_opens_in_the_members_language_unless_chosen_on_the_login_page(
+    page, shot, subscriber
+):
+    # given: the member's stored language is Vietnamese; this browser has never been here
+    subscriber.language = "vi"
+    subscriber.save(update_fields=["language"])
+
+    # when: logging in from the English login page
+    log_in(page, "mai.vo@example.test", DASHBOARD)
+
+    # then: the dashboard is Vietnamese at once
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert page.locator("h1").inner_text() == "Câu lạc bộ của tôi"
+    shot("1-dashboard-vi-on-a-new-browser")
+
+    # when: logging out, choosing Russian on the login page, logging in
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.goto(f"/accounts/login/?next={DASHBOARD}")
+    switch_language(page, label="Ngôn ngữ", to="Русский", code="ru")
+    page.locator("#id_login").fill("mai.vo@example.test")
+    page.locator("#id_password").fill(DEFAULT_PASSWORD)
+    page.locator("form[action*='login'] button[type=submit]").click()
+    page.wait_for_url(f"**{DASHBOARD}")
+
+    # then: the choice wins and is stored
+    assert page.locator("h1").inner_text() == "Мой клуб"
+    subscriber.refresh_from_db()
+    assert subscriber.language == "ru"
+    shot("2-dashboard-ru-chosen-on-the-login-page")
