@@ -43,8 +43,8 @@ def member(client):
     )
     points_expire_due()  # the welcome points expired on 1 March 2025
     EarningRuleFactory(name="Bills", event_kind="bill_paid", amount_points=1, amount_step=10_000)
-    billing_events_ingest(events=[bill(member, "450000", event_id="B-1"), bill(member, "120000", event_id="B-2")],
-                          source="api")
+    bills = [bill(member, "450000", event_id="B-1"), bill(member, "120000", event_id="B-2")]
+    billing_events_ingest(events=bills, source="api")
     billing_events_ingest(events=[reversal(member, "B-2", event_id="R-1")], source="api")
     campaign = CampaignFactory(offer_kind="bonus_points", bonus_points=500, name="Tết 2027")
     delivered(campaign, member)
@@ -67,8 +67,10 @@ def test_each_writer_stores_a_code_and_values_with_its_english_reason(member):
         (EntryKind.EARN, 300, "Welcome gift", "", {}),
         (EntryKind.EXPIRE, -300, "300 points reached their expiry date 2025-03-01", "expired",
          {"points": 300, "date": "2025-03-01"}),
-        (EntryKind.EARN, 45, "Bill paid 450,000 VND: 45 pts", "earn.bill_paid", {"points": 45, "amount": "450000"}),
-        (EntryKind.EARN, 12, "Bill paid 120,000 VND: 12 pts", "earn.bill_paid", {"points": 12, "amount": "120000"}),
+        (EntryKind.EARN, 45, "Bill paid 450,000 VND: 45 pts", "earn.bill_paid",
+         {"points": 45, "amount": "450000"}),
+        (EntryKind.EARN, 12, "Bill paid 120,000 VND: 12 pts", "earn.bill_paid",
+         {"points": 12, "amount": "120000"}),
         (EntryKind.REVERSE, -12, "billing event B-2 reversed by R-1", "billing.reversed",
          {"event": "B-2", "reversal": "R-1"}),
         (EntryKind.EARN, 500, "Bonus: Tết 2027", "campaign.bonus", {"campaign": "Tết 2027"}),

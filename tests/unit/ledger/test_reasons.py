@@ -16,7 +16,8 @@ LANGUAGES = ("en", "vi", "zh-hans", "ru")
 CASES = {
     "bill-with-multiplier-and-cap": (
         ReasonCode.EARN_BILL_PAID,
-        {"amount": "450000", "points": 1234, "rules": [{"multipliers": [["Gold", "1.5"]], "capped": True}]},
+        {"amount": "450000", "points": 1234,
+         "rules": [{"multipliers": [["Gold", "1.5"]], "capped": True}]},
         ("Bill paid 450,000 VND: 1,234 points (Gold ×1.5; capped)",
          "Thanh toán hóa đơn 450.000 VND: 1.234 điểm (Gold ×1,5; đã chạm giới hạn)",
          "账单已缴 450,000 VND：1,234 积分（Gold ×1.5; 已达上限）",
@@ -30,7 +31,8 @@ CASES = {
     "usage-two-rules": (
         ReasonCode.EARN_USAGE,
         {"data_mb": 2048, "voice_minutes": 5, "sms": 1, "points": 25,
-         "rules": [{"rule": "Data", "points": 20}, {"rule": "Voice", "points": 5, "multipliers": [["VIP", "2"]]}]},
+         "rules": [{"rule": "Data", "points": 20},
+                   {"rule": "Voice", "points": 5, "multipliers": [["VIP", "2"]]}]},
         ("Usage 2,048 MB, 5 minutes, 1 SMS: 25 points (Data 20; Voice 5 VIP ×2)",
          "Sử dụng 2.048 MB, 5 phút, 1 SMS: 25 điểm (Data 20 điểm; Voice 5 điểm VIP ×2)",
          "用量 2,048 MB, 5 分钟, 1 条短信：25 积分（Data 20 积分; Voice 5 积分 VIP ×2）",
@@ -47,8 +49,8 @@ CASES = {
     ),
     "cancelled-by-the-member": (
         ReasonCode.REDEMPTION_CANCELLED, {"note": CANCELLED_BY_MEMBER},
-        ("Cancelled redemption: Cancelled by the member", "Đã hủy đổi quà: Bạn đã hủy", "已取消兑换：由您取消",
-         "Обмен отменён: Отменено вами"),
+        ("Cancelled redemption: Cancelled by the member", "Đã hủy đổi quà: Bạn đã hủy",
+         "已取消兑换：由您取消", "Обмен отменён: Отменено вами"),
     ),
     "cancelled-with-a-typed-note": (
         ReasonCode.REDEMPTION_CANCELLED, {"note": "Out of stock"},
@@ -57,7 +59,8 @@ CASES = {
     ),
     "expired": (
         ReasonCode.EXPIRED, {"points": 300, "date": "2026-03-01"},
-        ("300 points reached their expiry date March 1, 2026", "300 điểm đã hết hạn vào ngày 1 tháng 3 năm 2026",
+        ("300 points reached their expiry date March 1, 2026",
+         "300 điểm đã hết hạn vào ngày 1 tháng 3 năm 2026",
          "300 积分已于 2026年3月1日 到期", "300 баллов сгорели 1 марта 2026 г."),
     ),
     "reversed": (
