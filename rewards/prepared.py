@@ -48,6 +48,7 @@ class _Compiled:
     params: tuple
     slots: tuple[tuple[int, str], ...]  # (parameter index, argument name)
     compiler: SQLCompiler
+    converters: dict  # the compiler's, worked out once: {column index: (converters, expression)}
 
 
 def any_of(model, field: str, values: Collection) -> Q | RawSQL:
@@ -116,7 +117,9 @@ class PreparedRead:
                 # Django's debug wrapper cannot show a server-bound statement: log it as it would.
                 connection.queries_log.append({"sql": connection.ops.compose_sql(compiled.sql, params),
                                                "time": f"{time.monotonic() - started:.3f}"})
-        return list(compiled.compiler.results_iter([rows], tuple_expected=True))
+        if not compiled.converters:
+            return rows
+        return list(map(tuple, compiled.compiler.apply_converters(rows, compiled.converters)))
 
     def _compile(self) -> _Compiled:
         first, second = (self._compiler(sample) for sample in self._samples)
@@ -136,7 +139,11 @@ class PreparedRead:
         unused = set(self._samples[0]) - {name for _index, name in slots}
         if unused:
             raise PreparedReadError(f"{self._build.__qualname__} transforms or ignores {sorted(unused)}")
-        return _Compiled(sql=sql, params=tuple(params), slots=tuple(slots), compiler=first)
+        fields = [column[0] for column in first.select[: first.col_count]]
+        if first.has_composite_fields(fields):
+            raise PreparedReadError(f"{self._build.__qualname__} selects a composite primary key")
+        return _Compiled(sql=sql, params=tuple(params), slots=tuple(slots), compiler=first,
+                         converters=first.get_converters(fields))
 
     def _compiler(self, sample: Mapping[str, Any]) -> SQLCompiler:
         queryset = self._build(**sample)

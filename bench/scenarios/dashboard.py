@@ -77,6 +77,7 @@ def _dashboard_request(client_index: int, number: int) -> tuple[str, str]:
 def _prepare(*, size: int) -> list[Client]:
     """``size`` members with a tier, spend and points; ``CLIENTS`` of them, at random, get a
     portal login and a session, points expiring soon, a voucher and an RSVP."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
@@ -214,7 +215,7 @@ def _prepare(*, size: int) -> list[Client]:
         assert rsvp_create(event_id=events[number % 2].pk, member_id=member.pk).is_success
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         csrf = secrets.token_hex(16)

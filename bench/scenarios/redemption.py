@@ -118,6 +118,7 @@ def run(*, size: int):
 def _prepare(*, size: int) -> tuple[list[Client], int]:
     """One member with a portal login and a session per client, points for every request,
     and one published data pack with a stock larger than the run."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
@@ -152,7 +153,7 @@ def _prepare(*, size: int) -> tuple[list[Client], int]:
         )
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         csrf = secrets.token_hex(16)  # 32 characters, an unmasked CSRF secret

@@ -101,6 +101,8 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.context_processors.site_links",
             ],
+            # Django's i18n library with constant translations kept per language (docs/i18n.md).
+            "libraries": {"i18n": "cms.templatetags.i18n_kept"},
         },
     },
 ]
@@ -145,8 +147,9 @@ else:
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, reading the logged-in user with a prepared statement.
+    "cms.auth_backends.SiteModelBackend",
+    "cms.auth_backends.SiteAuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
