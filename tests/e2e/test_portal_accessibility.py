@@ -57,6 +57,8 @@ def club():
         Page.add_root(instance=Page(title="Root", slug="root"))
     call_command("load_demo", members=5, stdout=StringIO())
     lan = Member.objects.get(account_number=LAN.note.split()[-1])
+    # The tests read English labels, and a login opens the portal in the member's own language.
+    Member.objects.filter(pk=lan.pk).update(language="en")
     offer = CampaignFactory(name="Weekend data", offer_kind="bonus_points", bonus_points=200, priority=80)
     CampaignMessage.objects.filter(campaign=offer).update(
         title="200 bonus points this weekend", body="Accept before Sunday and the points are yours.")

@@ -17,9 +17,9 @@ PREFERENCES = "/portal/preferences/"
 
 
 def test_a_subscriber_turns_sms_off_sets_quiet_hours_and_sees_the_history(page, shot):
-    # given: a linked subscriber who accepts SMS
+    # given: a linked subscriber who accepts SMS and reads English (a login opens in it)
     member = MemberFactory(user=UserFactory(email="thu.le@example.test"), consent_marketing=True,
-                           consent_sms=True, consent_email=True)
+                           consent_sms=True, consent_email=True, language="en")
     log_in(page, "thu.le@example.test", PREFERENCES)
     shot("1-preferences")
 
@@ -50,8 +50,9 @@ def test_a_subscriber_turns_sms_off_sets_quiet_hours_and_sees_the_history(page, 
 
 
 def test_a_subscriber_downloads_everything_held_about_them(page, shot, tmp_path):
-    # given
-    member = MemberFactory(user=UserFactory(email="quang.vo@example.test"), msisdn="+84901112233")
+    # given: a subscriber who reads English (a login opens in it)
+    member = MemberFactory(user=UserFactory(email="quang.vo@example.test"), msisdn="+84901112233",
+                           language="en")
     log_in(page, "quang.vo@example.test", PREFERENCES)
 
     # when

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.e2e
 
 
 def test_a_subscriber_redeems_a_data_pack_then_cancels_it(page, shot):
-    # given: a linked subscriber with 100 points, and a 60-point data pack
-    member = MemberFactory(user=UserFactory(email="hoa.pham@example.test"))
+    # given: a linked subscriber with 100 points who reads English, and a 60-point data pack
+    member = MemberFactory(user=UserFactory(email="hoa.pham@example.test"), language="en")
     give_points(member, 100)
     RewardFactory(name="2 GB data pack", points_cost=60)
     log_in(page, "hoa.pham@example.test", "/portal/rewards/")
