@@ -41,6 +41,8 @@ def test_members_on_their_anniversary_get_each_rules_bonus_once(db):
         (one_year.pk, 100, f"anniv:{scaled.pk}:{one_year.pk}:2026", "Activation anniversary: 100 pts"),
         (one_year.pk, 500, f"anniv:{flat.pk}:{one_year.pk}:2026", "Activation anniversary: 500 pts"),
     ]
+    assert set(LedgerEntry.objects.values_list("reason_code", flat=True)) == {"earn.anniversary"}
+    assert sorted(e.reason_values["points"] for e in LedgerEntry.objects.all()) == [100, 500, 500, 600]
     assert earning_anniversary_grant(on=ON) == 0  # a rerun grants nothing twice
 
 
