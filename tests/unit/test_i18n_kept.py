@@ -98,3 +98,21 @@ def test_a_changed_catalogue_or_catalogue_setting_forgets_what_is_kept():
             # with no project catalogue, the message is Django's and allauth's or none: English
             assert template.render({}) == "My club"
     assert not i18n_kept._KEPT
+
+
+def test_no_other_template_library_name_is_used_twice():
+    """Django's check of library names used twice (templates.W003) is silenced for our i18n: this
+    is the same check for every other name."""
+    from collections import defaultdict
+
+    from django.conf import settings
+    from django.template.backends.django import get_template_tag_modules
+
+    modules: dict[str, set[str]] = defaultdict(set)
+    for name, module in get_template_tag_modules():
+        modules[name].add(module)
+    for template_settings in settings.TEMPLATES:
+        for name, module in template_settings.get("OPTIONS", {}).get("libraries", {}).items():
+            modules[name].add(module)
+    clashes = {name: found for name, found in modules.items() if len(found) > 1}
+    assert clashes == {"i18n": {"django.templatetags.i18n", "cms.templatetags.i18n_kept"}}
