@@ -192,10 +192,10 @@ def rule_multiplier(member: MemberContext, rule: RuleSpec) -> tuple[Decimal, tup
     """The product of the tier's multiplier and the best matching row of each dimension, and
     each factor with the name a reason gives it."""
     factor = Decimal(1)
-    labels: list[tuple[str, Decimal]] = []
+    parts: list[tuple[str, Decimal]] = []
     if rule.apply_tier_multiplier and member.tier_multiplier != 1:
         factor *= member.tier_multiplier
-        labels.append((member.tier_name or member.tier_code, member.tier_multiplier))
+        parts.append((member.tier_name or member.tier_code, member.tier_multiplier))
     member_values = {
         TIER: member.tier_code,
         SEGMENT: member.segment,
@@ -208,8 +208,8 @@ def rule_multiplier(member: MemberContext, rule: RuleSpec) -> tuple[Decimal, tup
                 best[row.dimension] = row
     for row in best.values():
         factor *= row.multiplier
-        labels.append((row.label or row.value, row.multiplier))
-    return factor, tuple(labels)
+        parts.append((row.label or row.value, row.multiplier))
+    return factor, tuple(parts)
 
 
 def decimal_text(value: Decimal) -> str:
@@ -235,12 +235,12 @@ def evaluate_event(
         if base <= 0:
             continue
         if multiplier_memo is None:
-            factor, labels = rule_multiplier(member, rule)
+            factor, parts = rule_multiplier(member, rule)
         else:
             memo_key = (member.member_id, rule.id)
             if memo_key not in multiplier_memo:
                 multiplier_memo[memo_key] = rule_multiplier(member, rule)
-            factor, labels = multiplier_memo[memo_key]
+            factor, parts = multiplier_memo[memo_key]
         uncapped = base if factor == 1 else int((base * factor).to_integral_value(ROUND_FLOOR))
         points, key = uncapped, None
         if rule.is_capped:
@@ -249,7 +249,7 @@ def evaluate_event(
         if uncapped > 0 and points <= 0:
             capped_out.append(rule.id)
         if points > 0:
-            candidates.append((rule, AwardLine(rule.id, rule.name, points, uncapped, factor, labels), key))
+            candidates.append((rule, AwardLine(rule.id, rule.name, points, uncapped, factor, parts), key))
     if len(candidates) > 1:
         chosen = [item for item in candidates if item[0].stacking != BEST_OF]
         best_of = [item for item in candidates if item[0].stacking == BEST_OF]
