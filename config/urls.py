@@ -18,6 +18,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/operator/v1/", operator_api.urls),
     path("api/member/v1/", member_api.urls),
+    path("webhooks/", include("club.membership.urls")),  # Stripe's events (docs/membership.md)
     # The Wagtail admin has no login of its own: every login goes through allauth, with its
     # rate limits and MFA (see docs/accounts.md).
     path(

@@ -1,0 +1,219 @@
+"""Applying Stripe's view of a member's paid membership to ``ClubMembership``.
+
+Every function here runs inside the caller's transaction, after ``membership_lock`` took the
+member's row: the webhook's event handlers and ``stripe_reconcile`` both come through here,
+so the two can never interleave on one member. The ordering rule (docs/membership.md): a
+subscription state is applied only if it is not older than the one held, where "older" compares
+(Stripe's time, period end, status progress) in that order; a terminal status (``canceled``)
+always wins and is never left again by the same subscription.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from club.members.models import Member
+
+from ..models import STRIPE_STATUS_MAP, ClubMembership, MembershipPrice, MembershipSource, MembershipStatus
+from ..stripe_objects import STATUS_PROGRESS, CheckoutFacts, InvoiceFacts, SubscriptionState
+
+MIRRORED_FIELDS = (
+    "source", "status", "period_end", "price_id", "stripe_customer_id", "stripe_subscription_id",
+    "stripe_status", "stripe_cancel_at_period_end",
+)
+
+
+def membership_lock(*, member_id: int) -> tuple[bool, ClubMembership | None]:
+    """Lock the member's row (``FOR NO KEY UPDATE``: rows that reference the member can still be
+    inserted) and then their membership; return (the member exists, the membership or None).
+    The member's row is the lock because the membership may not exist yet: two first events for
+    one member wait for each other instead of both creating it."""
+    if transaction.get_autocommit():
+        raise RuntimeError("membership_lock needs a transaction (atomic())")
+    exists = Member.objects.select_for_update(no_key=True).filter(pk=member_id).values_list("pk").exists()
+    if not exists:
+        return False, None
+    membership = ClubMembership.objects.select_for_update().filter(member_id=member_id).first()
+    return True, membership
+
+
+def _price_for(price_id: str) -> MembershipPrice | None:
+    if not price_id:
+        return None
+    return MembershipPrice.objects.filter(stripe_price_id=price_id).first()
+
+
+def _order_key(at: dt.datetime | None, period_end: dt.datetime | None, status: str) -> tuple:
+    floor = dt.datetime.min.replace(tzinfo=dt.UTC)
+    return (at or floor, period_end or floor, STATUS_PROGRESS.get(status, 0))
+
+
+def _is_terminal(status: str) -> bool:
+    return STATUS_PROGRESS.get(status, 0) == 9
+
+
+@dataclass(frozen=True)
+class Applied:
+    changed: bool
+    outdated: bool = False
+    membership: ClubMembership | None = None
+
+
+def _save(membership: ClubMembership, before: tuple | None, extra_fields: tuple[str, ...] = ()) -> bool:
+    after = tuple(getattr(membership, name) for name in MIRRORED_FIELDS)
+    if membership.pk is None:
+        membership.save()
+        return True
+    if after == before:
+        if extra_fields:
+            membership.save(update_fields=[*extra_fields])
+        return False
+    membership.save()
+    return True
+
+
+def _snapshot(membership: ClubMembership | None) -> tuple | None:
+    if membership is None or membership.pk is None:
+        return None
+    return tuple(getattr(membership, name) for name in MIRRORED_FIELDS)
+
+
+def _takes_over(membership: ClubMembership, state: SubscriptionState) -> bool:
+    """Another subscription of the member than the one held: the membership follows the newest
+    live subscription, or the newest of all when none is live (docs/membership.md)."""
+    held_live = not _is_terminal(membership.stripe_status)
+    if held_live and state.is_terminal:
+        return False
+    if not held_live and not state.is_terminal:
+        return True
+    held_created = membership.stripe_subscription_created
+    if held_created is None or state.created is None:
+        return False  # the held one is not dated yet: it came with the latest checkout
+    return (state.created, state.subscription_id) > (held_created, membership.stripe_subscription_id)
+
+
+def subscription_apply(
+    *, member_id: int, membership: ClubMembership | None, state: SubscriptionState, at: dt.datetime,
+) -> Applied:
+    """Make the membership mirror ``state`` (a subscription as Stripe had it at ``at``) unless
+    the membership already holds a later state of it, or a live subscription of another id."""
+    if membership is not None and membership.stripe_subscription_id and (
+        membership.stripe_subscription_id != state.subscription_id
+    ):
+        if not _takes_over(membership, state):
+            return Applied(changed=False, outdated=True, membership=membership)
+        membership.stripe_state_at = None  # the marks belonged to the other subscription
+    elif membership is not None and membership.stripe_subscription_id == state.subscription_id:
+        if _is_terminal(membership.stripe_status):
+            return Applied(changed=False, outdated=True, membership=membership)
+        held = _order_key(membership.stripe_state_at, membership.period_end, membership.stripe_status)
+        if not state.is_terminal and _order_key(at, state.period_end, state.status) < held:
+            return Applied(changed=False, outdated=True, membership=membership)
+    if membership is None:
+        membership = ClubMembership(member_id=member_id, started_at=at)
+    before = _snapshot(membership)
+    price = _price_for(state.price_id)
+    membership.source = MembershipSource.PAID
+    membership.status = STRIPE_STATUS_MAP.get(state.status, MembershipStatus.LAPSED)
+    membership.period_end = state.period_end
+    if price is not None or not membership.price_id:
+        membership.price = price
+    membership.stripe_customer_id = state.customer_id or membership.stripe_customer_id
+    membership.stripe_subscription_id = state.subscription_id
+    membership.stripe_status = state.status
+    membership.stripe_subscription_created = state.created or membership.stripe_subscription_created
+    membership.stripe_cancel_at_period_end = state.cancel_at_period_end
+    membership.stripe_state_at = max(at, membership.stripe_state_at or at)
+    changed = _save(membership, before, extra_fields=("stripe_state_at", "updated_at"))
+    return Applied(changed=changed, membership=membership)
+
+
+def _adopt_subscription(membership: ClubMembership, *, subscription_id: str, customer_id: str) -> bool:
+    """Fill the Stripe ids from a checkout or an invoice; True if the membership is still waiting
+    for its first subscription state (so these facts may set its status)."""
+    if subscription_id and (
+        not membership.stripe_subscription_id
+        or (membership.stripe_subscription_id != subscription_id and _is_terminal(membership.stripe_status)
+            and membership.stripe_state_at is not None)
+    ):
+        if membership.stripe_subscription_id != subscription_id:
+            membership.stripe_state_at = None
+            membership.stripe_status = ""
+            membership.stripe_subscription_created = None
+        membership.stripe_subscription_id = subscription_id
+    if customer_id:
+        membership.stripe_customer_id = customer_id
+    return membership.stripe_state_at is None and (
+        not subscription_id or membership.stripe_subscription_id == subscription_id
+    )
+
+
+def checkout_apply(
+    *, member_id: int, membership: ClubMembership | None, facts: CheckoutFacts, at: dt.datetime,
+) -> Applied:
+    """A completed Checkout: the member is now a paying member of this subscription. Sets the
+    status only while no subscription state has been applied (that one is Stripe's own word)."""
+    if membership is None:
+        membership = ClubMembership(member_id=member_id, started_at=at)
+    before = _snapshot(membership)
+    waiting = _adopt_subscription(
+        membership, subscription_id=facts.subscription_id, customer_id=facts.customer_id
+    )
+    if waiting:
+        membership.source = MembershipSource.PAID
+        membership.status = MembershipStatus.ACTIVE if facts.is_paid else MembershipStatus.PENDING
+    return Applied(changed=_save(membership, before), membership=membership)
+
+
+def invoice_paid_apply(
+    *, member_id: int, membership: ClubMembership | None, facts: InvoiceFacts, at: dt.datetime,
+) -> Applied:
+    """A paid invoice of a membership subscription: like a checkout before any subscription
+    state arrived (active, period end from the invoice line); clears a failure it follows."""
+    if membership is None:
+        membership = ClubMembership(member_id=member_id, started_at=at)
+    before = _snapshot(membership)
+    waiting = _adopt_subscription(
+        membership, subscription_id=facts.subscription_id, customer_id=facts.customer_id
+    )
+    if waiting:
+        membership.source = MembershipSource.PAID
+        membership.status = MembershipStatus.ACTIVE
+        if facts.period_end and (membership.period_end is None or facts.period_end > membership.period_end):
+            membership.period_end = facts.period_end
+        price = _price_for(facts.price_id)
+        if price is not None:
+            membership.price = price
+    extra: tuple[str, ...] = ()
+    if membership.payment_failed_at and membership.payment_failed_at <= at:
+        membership.payment_failed_at = None
+        extra = ("payment_failed_at", "updated_at")
+    return Applied(changed=_save(membership, before, extra_fields=extra), membership=membership)
+
+
+def invoice_failed_apply(
+    *, membership: ClubMembership | None, facts: InvoiceFacts, at: dt.datetime,
+) -> Applied:
+    """A failed payment is noted for the portal ("update your card"); the status itself moves
+    only with Stripe's subscription state (``past_due`` arrives as a subscription update)."""
+    if membership is None or membership.stripe_subscription_id != facts.subscription_id:
+        return Applied(changed=False, outdated=True, membership=membership)
+    if membership.payment_failed_at and membership.payment_failed_at >= at:
+        return Applied(changed=False, outdated=True, membership=membership)
+    membership.payment_failed_at = at
+    membership.save(update_fields=["payment_failed_at", "updated_at"])
+    return Applied(changed=True, membership=membership)
+
+
+def membership_lapse(*, membership: ClubMembership, now: dt.datetime | None = None) -> bool:
+    """A paid membership Stripe does not know (reconcile's "extra"): it lapses. True if changed."""
+    if membership.status == MembershipStatus.LAPSED:
+        return False
+    membership.status = MembershipStatus.LAPSED
+    membership.stripe_state_at = now or timezone.now()
+    membership.save(update_fields=["status", "stripe_state_at", "updated_at"])
+    return True
