@@ -1,5 +1,6 @@
 """The member portal's dashboard as one read model: what each block shows, composed from the
-apps' own selectors (tiers, points, discounts, events, vouchers, the recommended bundle).
+apps' own selectors (tiers, points, discounts, events, vouchers, the recommended bundle, the
+account manager).
 
 Nothing here computes a tier, a balance, a discount or a price: each block is the owning app's
 answer. ``dashboard_member`` reads the member with their tier state, balance, rolling spend and
@@ -19,6 +20,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from club.care.selectors import MANAGER_CARD_FIELDS, ManagerCard
 from club.events.selectors import MemberStanding, UpcomingEvent, event_upcoming
 from club.members.models import Member
 from rewards.activity.selectors import rolling_window_start, spend_between_subquery
@@ -74,6 +76,7 @@ class Dashboard:
     events: tuple[UpcomingEvent, ...]
     vouchers: tuple[Voucher, ...]
     bundle: RecommendedBundle | None
+    account_manager: ManagerCard | None = None
 
     @property
     def downgrade_due(self) -> dt.date | None:
@@ -127,7 +130,7 @@ MEMBER_FIELDS = tuple(field.attname for field in Member._meta.concrete_fields)
 _STATE_AND_POINTS = (
     "tier_state__tier_id", "tier_state__since", "tier_state__qualified_until", "tier_state__downgrade_due",
     "points_account__available", "points_account__pending", "rolling_spend", "points_expiring",
-    "points_first_expiry", "offer_discounts_held",
+    "points_first_expiry", "offer_discounts_held", *MANAGER_CARD_FIELDS,
 )
 
 
@@ -139,6 +142,7 @@ class MemberSnapshot:
     rolling_spend: Decimal
     expiring: ExpiringPoints
     offer_discounts_held: bool  # false: no source has an offer discount for the member today
+    account_manager: ManagerCard | None = None
 
 
 def _snapshot_rows(*, user_id: int, first_month: dt.date, on: dt.date, now: dt.datetime, until: dt.datetime):
@@ -172,7 +176,7 @@ def dashboard_member(*, user, now: dt.datetime) -> MemberSnapshot | None:
     row = rows[0]
     member = Member.from_db("default", MEMBER_FIELDS, row[: len(MEMBER_FIELDS)])
     (tier_id, since, qualified_until, downgrade_due, available, pending, spend, expiring, first_expiry,
-     held) = row[len(MEMBER_FIELDS):]
+     held, manager_name, manager_phone, manager_email) = row[len(MEMBER_FIELDS):]
     return MemberSnapshot(
         member=member,
         tier_state=TierState(tier_id, since, qualified_until, downgrade_due) if tier_id is not None else None,
@@ -180,6 +184,7 @@ def dashboard_member(*, user, now: dt.datetime) -> MemberSnapshot | None:
         rolling_spend=spend,
         expiring=ExpiringPoints(points=expiring, first_expiry=first_expiry, within_days=EXPIRING_SOON_DAYS),
         offer_discounts_held=held,
+        account_manager=ManagerCard.of(manager_name, manager_phone, manager_email),
     )
 
 
@@ -205,4 +210,5 @@ def dashboard_for_member(*, snapshot: MemberSnapshot, now: dt.datetime) -> Dashb
                                     standing=MemberStanding(status=member.status, tier=tier))),
         vouchers=member_vouchers(member_id=member.pk, now=now),
         bundle=recommended_bundle(member=member, rolling_spend=snapshot.rolling_spend, on=today),
+        account_manager=snapshot.account_manager,
     )

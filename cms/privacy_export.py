@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from campaigns.contact.models import Delivery, Suppression
 from campaigns.offers.models import OfferAcceptance
+from club.care.models import ContactLogEntry, ManagerAssignment
 from club.events.models import Rsvp
 from club.members.models import ConsentRecord, Member, MemberErasure
 from club.members.selectors import member_current_consents
@@ -78,6 +79,8 @@ def member_data_export(*, member_id: int, now: dt.datetime | None = None) -> dic
         "offer_suppressions": _rows(Suppression.objects.filter(**by_member)),
         "offer_acceptances": _rows(OfferAcceptance.objects.filter(**by_member)),
         "event_rsvps": _rows(Rsvp.objects.filter(**by_member)),
+        "account_manager": _rows(ManagerAssignment.objects.filter(**by_member)),
+        "contact_log": _rows(ContactLogEntry.objects.filter(**by_member)),
         "bundle_orders": _rows(BundleOrder.objects.filter(**by_member)),
         "bundle_outbox": _rows(BundleOutbox.objects.filter(**by_member)),
         "erasure": _rows(MemberErasure.objects.filter(**by_member)),

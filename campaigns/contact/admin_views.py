@@ -4,16 +4,11 @@ suppressions with their reasons, and where each cap stands now. Registered in
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from campaigns.models import Campaign
-from club.members.models import Member
+from club.members.admin.member_screen import MemberAdminScreen
 
 from .selectors import member_cap_status, member_contact_history
 
@@ -21,26 +16,11 @@ VIEW_PERMISSION = "contact.view_delivery"
 RECORDS_PER_PAGE = 50
 
 
-class MemberContactsView(WagtailAdminTemplateMixin, TemplateView):
+class MemberContactsView(MemberAdminScreen):
     template_name = "contact/admin/member_contacts.html"
     page_title = _("Contacts and caps")
     header_icon = "mail"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(VIEW_PERMISSION):
-            raise PermissionDenied
-        self.member = get_object_or_404(Member, pk=kwargs["member_id"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_subtitle(self):
-        return str(self.member)
-
-    def get_breadcrumbs_items(self):
-        return [
-            *super().get_breadcrumbs_items(),
-            {"url": reverse("member:inspect", args=[self.member.pk]), "label": str(self.member)},
-            {"url": "", "label": _("Contacts and caps")},
-        ]
+    view_permission = VIEW_PERMISSION
 
     def _campaign_id(self) -> int | None:
         value = self.request.GET.get("campaign", "")

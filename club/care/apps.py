@@ -1,7 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CareConfig(AppConfig):
     name = "club.care"
     label = "care"
-    verbose_name = "Personal contact and care"
+    verbose_name = _("Personal contact and care")
+
+    def ready(self):
+        from club.members.services.privacy import member_erasure_step_register
+
+        from .services import contact_log_erase
+
+        member_erasure_step_register(contact_log_erase)

@@ -33,4 +33,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "audiences-counts-refresh": {
         "task": "audiences.counts_refresh_nightly", "schedule": crontab(hour=3, minute=0),
     },
+    # account managers by rule, after the nightly tier recompute (segments and types are fresh)
+    "care-managers-assign": {"task": "care.managers_assign_by_rules", "schedule": crontab(hour=3, minute=30)},
 }

@@ -9,13 +9,10 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from club.members.models import Member
+from club.members.admin.member_screen import MemberAdminScreen
 
 from .models import EntryKind, PointLot
 from .selectors import member_statement, points_balance, points_expiring
@@ -49,26 +46,11 @@ class PointsAdjustmentForm(forms.Form):
         return self.cleaned_data["reason"].strip()
 
 
-class MemberLedgerView(WagtailAdminTemplateMixin, TemplateView):
+class MemberLedgerView(MemberAdminScreen):
     template_name = "ledger/admin/member_ledger.html"
     page_title = _("Points ledger")
     header_icon = "pick"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(VIEW_PERMISSION):
-            raise PermissionDenied
-        self.member = get_object_or_404(Member, pk=kwargs["member_id"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_subtitle(self):
-        return str(self.member)
-
-    def get_breadcrumbs_items(self):
-        return [
-            *super().get_breadcrumbs_items(),
-            {"url": reverse("member:inspect", args=[self.member.pk]), "label": str(self.member)},
-            {"url": "", "label": _("Points ledger")},
-        ]
+    view_permission = VIEW_PERMISSION
 
     def post(self, request, *args, **kwargs):
         if not request.user.has_perm(ADJUST_PERMISSION):

@@ -9,6 +9,7 @@ who asked and when. Idempotent: a second request finds the record and changes no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -24,6 +25,17 @@ from .consent import member_consent_set
 # there never collides with a subscriber the billing system sends later, and it still passes
 # the MSISDN's E.164 check.
 ERASED_MSISDN_PREFIX = "+999"
+
+# Higher layers (club.care's contact log...) erase what they hold about the person through a
+# step registered here; the steps run in the erasure's transaction, in registration order.
+_ERASURE_STEPS: list[Callable[[int], None]] = []
+
+
+def member_erasure_step_register(step: Callable[[int], None]) -> Callable[[int], None]:
+    """Register ``step(member_id)`` to run when a member is erased (once per function)."""
+    if step not in _ERASURE_STEPS:
+        _ERASURE_STEPS.append(step)
+    return step
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,8 @@ def member_erase(*, member_id: int, source: MemberErasure.Source, erased_by=None
         LineLinkChallenge.objects.filter(member_id=member_id).delete()
         if user_id is not None:
             _user_deactivate(user_id)
+        for step in _ERASURE_STEPS:
+            step(member_id)
         MemberErasure.objects.create(member_id=member_id, source=source, erased_by=erased_by)
     return ErasureResult(member_id=member_id, is_erased_now=True)
 
