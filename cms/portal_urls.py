@@ -20,3 +20,6 @@ urlpatterns = [
 ]
 # Each area of the portal keeps its views and routes in a module of its own.
 urlpatterns += portal_rewards.urlpatterns + portal_statement.urlpatterns + portal_preferences.urlpatterns
+from . import portal_membership  # noqa: E402, I001 (club membership, paid or earned: its own module)
+
+urlpatterns += portal_membership.urlpatterns

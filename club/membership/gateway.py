@@ -93,7 +93,7 @@ class RecordingGateway:
     """The fake: ``calls`` holds (method, keyword arguments) in order; ``subscriptions`` is
     "Stripe's" state that ``subscriptions_list`` reports (tests and the simulator fill it)."""
 
-    test_checkout_url: str = "/portal/membership/test-checkout/{session_id}/"
+    test_checkout_url: str = "/portal/membership/test-checkout/?session={session_id}&price={price_id}"
     test_portal_url: str = "/portal/membership/test-portal/"
     is_test_mode: bool = True
     calls: list[tuple[str, dict]] = field(default_factory=list)
@@ -105,7 +105,8 @@ class RecordingGateway:
         with self._lock:
             session_id = f"cs_test_{next(self._ids):08d}"
             self.calls.append(("checkout_session_create", {**kwargs, "params": _checkout_params(**kwargs)}))
-        return CheckoutSession(id=session_id, url=self.test_checkout_url.format(session_id=session_id))
+        url = self.test_checkout_url.format(session_id=session_id, price_id=kwargs["price_id"])
+        return CheckoutSession(id=session_id, url=url)
 
     def portal_session_create(self, *, customer_id: str, return_url: str) -> PortalSession:
         with self._lock:

@@ -1,0 +1,60 @@
+"""Reads of the club membership: a member's membership, the prices on offer, how close a member
+is to earning it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from club.members.models import Member
+from rewards.activity.selectors import member_rolling_spend
+
+from .models import ClubMembership, MembershipPrice, MembershipSettings
+
+
+def membership_of(*, member_id: int) -> ClubMembership | None:
+    return ClubMembership.objects.select_related("price").filter(member_id=member_id).first()
+
+
+def membership_prices_live() -> list[MembershipPrice]:
+    return list(MembershipPrice.objects.filter(live=True))
+
+
+def tenure_years(activation_date: dt.date, on: dt.date) -> int:
+    years = on.year - activation_date.year
+    if (on.month, on.day) < (activation_date.month, activation_date.day):
+        years -= 1
+    return max(years, 0)
+
+
+@dataclass(frozen=True)
+class EarnedProgress:
+    enabled: bool
+    rolling_spend: Decimal
+    spend_needed: Decimal
+    tenure_years: int
+    tenure_needed: int
+
+    @property
+    def spend_met(self) -> bool:
+        return self.rolling_spend >= self.spend_needed
+
+    @property
+    def tenure_met(self) -> bool:
+        return self.tenure_years >= self.tenure_needed
+
+    @property
+    def qualifies(self) -> bool:
+        return self.enabled and self.spend_met and self.tenure_met
+
+
+def earned_progress(*, member: Member, on: dt.date) -> EarnedProgress:
+    rules = MembershipSettings.load()
+    return EarnedProgress(
+        enabled=rules.earned_enabled,
+        rolling_spend=member_rolling_spend(member_id=member.pk, on=on),
+        spend_needed=rules.earn_min_rolling_spend,
+        tenure_years=tenure_years(member.activation_date, on),
+        tenure_needed=rules.earn_min_tenure_years,
+    )
