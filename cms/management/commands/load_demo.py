@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from cms.demo.campaigns import demo_campaigns_load, demo_campaigns_send
+from cms.demo.care import demo_care_load
 from cms.demo.events import demo_events
 from cms.demo.financial import demo_financial_load
 from cms.demo.financial_bundles import demo_bundles_load
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         financial = demo_financial_load()
         bundles = demo_bundles_load()
         events = demo_events()
+        care = demo_care_load()
         campaigns = demo_campaigns_load()
         runs = demo_campaigns_send()
         self.stdout.write(
@@ -51,6 +53,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Club events: pages created {events.created} (index and "
             f"{', '.join(page.title for page in events.events)})."
+        )
+        self.stdout.write(
+            f"Personal contact: account managers created {care.managers_created}; by rule "
+            f"{care.run.assigned} members assigned, {care.run.unplaced} unplaced; contacts recorded "
+            f"{care.contacts_created}."
         )
         self.stdout.write(
             f"Campaigns: audiences created {campaigns.audiences_created}, campaigns created "

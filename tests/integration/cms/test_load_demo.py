@@ -57,6 +57,9 @@ def test_load_demo_builds_the_operator_and_is_idempotent(capsys, django_capture_
     assert "rewards created 7" in first_output and "new redemptions 0" in second_output
     assert first["ledger"] and first["tiers"] and first["redemptions"]
     assert "audiences created 4, campaigns created 5" in first_output
+    assert "account managers created 2" in first_output and "contacts recorded 3" in first_output
+    assert "account managers created 0; by rule 0 members assigned" in second_output
+    assert "contacts recorded 0" in second_output
     assert "audiences created 0, campaigns created 0; sends started 0" in second_output
     assert first["deliveries"] and first["deliveries"] == _snapshot()["deliveries"]
     assert [live for _pk, live, _revision in first["campaigns"]] == [True] * 5
