@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import portal_preferences, portal_rewards, portal_statement, portal_views
+from . import portal_events, portal_preferences, portal_rewards, portal_statement, portal_views
 
 app_name = "portal"
 
@@ -20,6 +20,7 @@ urlpatterns = [
 ]
 # Each area of the portal keeps its views and routes in a module of its own.
 urlpatterns += portal_rewards.urlpatterns + portal_statement.urlpatterns + portal_preferences.urlpatterns
+urlpatterns += portal_events.urlpatterns
 from . import portal_membership  # noqa: E402, I001 (club membership, paid or earned: its own module)
 
 urlpatterns += portal_membership.urlpatterns

@@ -17,7 +17,7 @@ from rewards.prepared import PreparedRead, any_of
 from rewards.reference import ReferenceData
 from rewards.tiers.selectors import MemberTierInfo, current_tiers
 
-from .models import EventPage, Rsvp, RsvpStatus
+from .models import CalendarFeed, EventPage, Rsvp, RsvpStatus
 from .services.results import RsvpReceipt
 from .services.rsvp import receipt_of
 
@@ -311,3 +311,73 @@ def event_rsvp_panel(*, event: EventPage, member_id: int | None, now: dt.datetim
         rsvp=rsvp, eligibility=eligibility,
         cancel_closed=rsvp is not None and rsvp.is_confirmed and now > event.cancel_deadline,
     )
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A confirmed RSVP's ticket, as its member sees it (``access_ticket``)."""
+
+    rsvp_id: int
+    token: str
+    event: EventPage
+    member_msisdn: str
+    confirmed_at: dt.datetime
+    checked_in_at: dt.datetime | None
+
+
+def access_ticket(*, event_id: int, member_id: int) -> Ticket | None:
+    """The member's own ticket to the event: only while their place is confirmed (a waitlisted
+    or cancelled RSVP has none). The only way the portal loads a ticket: the member comes from
+    the login, never from the URL, so nobody reaches another member's ticket."""
+    rsvp = (Rsvp.objects.filter(event_id=event_id, member_id=member_id, status=RsvpStatus.CONFIRMED,
+                                event__live=True)
+            .select_related("event", "member").first())
+    if rsvp is None:
+        return None
+    return Ticket(rsvp_id=rsvp.pk, token=rsvp.ticket_token, event=rsvp.event,
+                  member_msisdn=rsvp.member.msisdn, confirmed_at=rsvp.confirmed_at,
+                  checked_in_at=rsvp.checked_in_at)
+
+
+def member_confirmed_events(*, member_id: int, since: dt.datetime) -> list[EventPage]:
+    """The published events the member holds a confirmed place at, ending after ``since``."""
+    return list(EventPage.objects.live().filter(
+        rsvps__member_id=member_id, rsvps__status=RsvpStatus.CONFIRMED, ends_at__gt=since,
+    ).order_by("starts_at", "pk"))
+
+
+def events_published_upcoming(*, since: dt.datetime, limit: int = 200) -> list[EventPage]:
+    """Published events ending after ``since``, soonest first (the public calendar feed)."""
+    return list(EventPage.objects.live().filter(ends_at__gt=since).order_by("starts_at", "pk")[:limit])
+
+
+@dataclass(frozen=True)
+class CheckInCandidate:
+    rsvp_id: int
+    token: str
+    msisdn: str
+    status: str
+    checked_in_at: dt.datetime | None
+
+
+def event_check_in_search(*, event_id: int, msisdn: str, limit: int = 20) -> list[CheckInCandidate]:
+    """The event's RSVPs whose member's MSISDN contains the digits typed (staff at the door
+    looking up a member without their ticket). Fewer than four digits finds nothing."""
+    digits = "".join(ch for ch in msisdn if ch.isdigit())
+    if len(digits) < 4:
+        return []
+    rows = (Rsvp.objects.filter(event_id=event_id, member__msisdn__contains=digits)
+            .exclude(status=RsvpStatus.CANCELLED)
+            .order_by("member__msisdn")
+            .values_list("pk", "ticket_token", "member__msisdn", "status", "checked_in_at")[:limit])
+    return [CheckInCandidate(*row) for row in rows]
+
+
+def calendar_feed_member_id(*, token: str) -> int | None:
+    """Whose secret feed the token opens (None: unknown or revoked)."""
+    return CalendarFeed.objects.filter(token=token).values_list("member_id", flat=True).first()
+
+
+def calendar_feed_token(*, member_id: int) -> str:
+    """The member's feed token, blank when they have no feed."""
+    return CalendarFeed.objects.filter(member_id=member_id).values_list("token", flat=True).first() or ""

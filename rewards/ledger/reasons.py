@@ -34,6 +34,7 @@ class ReasonCode:
     EXPIRED = "expired"
     BILLING_REVERSED = "billing.reversed"
     CAMPAIGN_BONUS = "campaign.bonus"
+    EVENT_ATTENDANCE = "event.attendance"
 
 
 # A note the system writes (not a person): stored in English, shown translated.
@@ -75,6 +76,9 @@ _NOT_RECOVERED = ngettext_lazy(
     "%(reason)s (%(points)s point already spent)", "%(reason)s (%(points)s points already spent)", "count"
 )
 _BONUS = gettext_lazy("Bonus: %(campaign)s")
+_ATTENDED = ngettext_lazy(
+    "Attended %(event)s: %(points)s point", "Attended %(event)s: %(points)s points", "count"
+)
 
 
 def _number(value) -> str:
@@ -149,6 +153,7 @@ RENDERERS: dict[str, Callable[[Mapping], str]] = {
     ReasonCode.EXPIRED: _expired,
     ReasonCode.BILLING_REVERSED: _reversed,
     ReasonCode.CAMPAIGN_BONUS: lambda values: _BONUS % {"campaign": values["campaign"]},
+    ReasonCode.EVENT_ATTENDANCE: lambda values: _points(_ATTENDED, values["points"], event=values["event"]),
 }
 
 

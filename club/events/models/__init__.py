@@ -1,4 +1,4 @@
 from .pages import EventIndexPage, EventPage
-from .rsvp import Rsvp, RsvpStatus
+from .rsvp import CalendarFeed, Rsvp, RsvpStatus, ticket_token_new
 
-__all__ = ["EventIndexPage", "EventPage", "Rsvp", "RsvpStatus"]
+__all__ = ["CalendarFeed", "EventIndexPage", "EventPage", "Rsvp", "RsvpStatus", "ticket_token_new"]

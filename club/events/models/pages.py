@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -28,6 +29,8 @@ from ..validation import (
     validate_time_zone,
     window_errors,
 )
+
+CHECK_IN_MAX_MINUTES = 7 * 24 * 60
 
 
 class EventIndexPage(Page):
@@ -96,6 +99,18 @@ class EventPage(Page):
         validators=[MaxValueValidator(MAX_WINDOW_HOURS)],
         help_text=_("After it a confirmed member can no longer give the place back."),
     )
+    check_in_opens_minutes_before = models.PositiveSmallIntegerField(
+        _("check-in opens (minutes before the start)"), default=120,
+        validators=[MaxValueValidator(CHECK_IN_MAX_MINUTES)],
+    )
+    check_in_closes_minutes_after_end = models.PositiveSmallIntegerField(
+        _("check-in closes (minutes after the end)"), default=0,
+        validators=[MaxValueValidator(CHECK_IN_MAX_MINUTES)],
+    )
+    attendance_points = models.PositiveIntegerField(
+        _("attendance points"), default=0,
+        help_text=_("Points credited to a member checked in at the door. 0: none."),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
@@ -118,6 +133,14 @@ class EventPage(Page):
                                FieldPanel("cancel_deadline_hours_before")]),
             ],
             heading=_("RSVP"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("check_in_opens_minutes_before"),
+                               FieldPanel("check_in_closes_minutes_after_end")]),
+                FieldPanel("attendance_points"),
+            ],
+            heading=_("At the door"),
         ),
         FieldPanel("interests", widget=forms.CheckboxSelectMultiple),
     ]
@@ -170,6 +193,14 @@ class EventPage(Page):
     @property
     def cancel_deadline(self):
         return cancel_deadline(starts_at=self.starts_at, hours_before=self.cancel_deadline_hours_before)
+
+    @property
+    def check_in_opens_at(self):
+        return self.starts_at - dt.timedelta(minutes=self.check_in_opens_minutes_before)
+
+    @property
+    def check_in_closes_at(self):
+        return self.ends_at + dt.timedelta(minutes=self.check_in_closes_minutes_after_end)
 
     @property
     def is_online(self) -> bool:

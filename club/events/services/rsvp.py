@@ -87,6 +87,8 @@ def rsvp_cancel(*, event_id: int, member_id: int, at: dt.datetime | None = None)
             if rsvp.status == RsvpStatus.CANCELLED:
                 return RsvpResult(rsvp=receipt_of(rsvp), replayed=True,
                                   message=_("Your RSVP was already cancelled."))
+            if rsvp.checked_in_at is not None:
+                raise Refused(Code.CANCEL_CLOSED, _("You have already checked in at this event."))
             if at >= event.starts_at:
                 raise Refused(Code.CANCEL_CLOSED, _("This event has already started."))
             was_confirmed = rsvp.status == RsvpStatus.CONFIRMED
@@ -134,12 +136,13 @@ def receipt_of(rsvp: Rsvp) -> RsvpReceipt:
     )
 
 
-def _locked_event(event_id: int, *, live_only: bool) -> EventPage:
-    """The event, its own row locked until the transaction ends (see the module's docstring)."""
+def _locked_event(event_id: int, *, live_only: bool, fields: tuple[str, ...] = _EVENT_FIELDS) -> EventPage:
+    """The event (``fields`` of it), its own row locked until the transaction ends (see the
+    module's docstring)."""
     found = EventPage.objects.select_for_update(of=("self",), no_key=True).filter(pk=event_id)
     if live_only:
         found = found.filter(live=True)
-    event = found.only(*_EVENT_FIELDS).first()
+    event = found.only(*fields).first()
     if event is None:
         raise Refused(Code.NOT_FOUND, _("There is no such event."))
     return event

@@ -30,7 +30,9 @@ def edit_form(event, **changes):
         "starts_at": local(event.starts_at), "ends_at": local(event.ends_at), "time_zone": event.time_zone,
         "venue_name": event.venue_name, "venue_address": event.venue_address, "online_url": "",
         "capacity": event.capacity, "min_tier": "", "rsvp_closes_hours_before": 2,
-        "cancel_deadline_hours_before": 24, "comments": inline_formset([]), "action-publish": "publish",
+        "cancel_deadline_hours_before": 24, "check_in_opens_minutes_before": 120,
+        "check_in_closes_minutes_after_end": 0, "attendance_points": 0, "comments": inline_formset([]),
+        "action-publish": "publish",
     }
     data.update(changes)
     return nested_form_data(data)
