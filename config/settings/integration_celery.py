@@ -22,6 +22,8 @@ CELERY_TIMEZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "ledger-clear-pending-points": {"task": "ledger.points_clear_due", "schedule": 600.0},
     "ledger-expire-points": {"task": "ledger.points_expire_due", "schedule": 3600.0},
+    # club events starting within EVENTS_REMINDER_HOURS: one reminder per confirmed member
+    "events-reminders": {"task": "events.reminders_send", "schedule": 900.0},
     # crontab times are in CELERY_TIMEZONE, the operator's
     "earning-anniversary": {"task": "earning.anniversary_daily", "schedule": crontab(hour=0, minute=20)},
     "tiers-recompute-nightly": {"task": "tiers.recompute_nightly", "schedule": crontab(hour=2, minute=30)},
