@@ -24,3 +24,6 @@ urlpatterns += portal_events.urlpatterns
 from . import portal_membership  # noqa: E402, I001 (club membership, paid or earned: its own module)
 
 urlpatterns += portal_membership.urlpatterns
+from . import portal_surveys  # noqa: E402, I001 (satisfaction surveys and complaints: club.care)
+
+urlpatterns += portal_surveys.urlpatterns

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from campaigns.contact.models import Delivery, Suppression
 from campaigns.offers.models import OfferAcceptance
-from club.care.models import ContactLogEntry, ManagerAssignment
+from club.care.models import Complaint, ComplaintUpdate, ContactLogEntry, ManagerAssignment, SurveyResponse
 from club.events.models import Rsvp
 from club.members.models import ConsentRecord, Member, MemberErasure
 from club.members.selectors import member_current_consents
@@ -84,6 +84,9 @@ def member_data_export(*, member_id: int, now: dt.datetime | None = None) -> dic
         "bundle_orders": _rows(BundleOrder.objects.filter(**by_member)),
         "bundle_outbox": _rows(BundleOutbox.objects.filter(**by_member)),
         "erasure": _rows(MemberErasure.objects.filter(**by_member)),
+        "complaints": _rows(Complaint.objects.filter(**by_member)),
+        "complaint_updates": _rows(ComplaintUpdate.objects.filter(complaint__member_id=member_id)),
+        "survey_responses": _rows(SurveyResponse.objects.filter(**by_member)),
     }
 
 

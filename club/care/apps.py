@@ -10,6 +10,8 @@ class CareConfig(AppConfig):
     def ready(self):
         from club.members.services.privacy import member_erasure_step_register
 
-        from .services import contact_log_erase
+        from .services import complaints_erase, contact_log_erase, survey_comments_erase
 
         member_erasure_step_register(contact_log_erase)
+        member_erasure_step_register(complaints_erase)
+        member_erasure_step_register(survey_comments_erase)

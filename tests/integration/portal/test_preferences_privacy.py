@@ -28,6 +28,7 @@ TOP_LEVEL_KEYS = [
     "login_emails", "points_account", "ledger_entries", "point_lots", "tier", "tier_changes",
     "redemptions", "fulfilments", "network_outbox", "offer_deliveries", "offer_suppressions",
     "offer_acceptances", "event_rsvps", "bundle_orders", "bundle_outbox", "erasure",
+    "complaints", "complaint_updates", "survey_responses",
 ]
 
 
