@@ -5,14 +5,17 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page, get_page_models
 
+from club.members.selectors import member_for_user
 from rewards.reference import reference_local_store_register
 
+from .article_access import article_access, article_is_gated, articles_for_member
 from .blocks import ArticleBlocks, SiteBlocks
 from .site_selectors import discount_schedules, earning_rates, rewards_by_kind, tiers_live
 
@@ -103,12 +106,16 @@ class ArticleIndexPage(Page):
     def articles(self):
         return (
             ArticlePage.objects.live().public().child_of(self)
-            .select_related("image").order_by("-date", "-pk")
+            .select_related("image", "min_tier").order_by("-date", "-pk")
         )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(self.articles(), self.per_page)
+        member = member_for_user(user=request.user)
+        newest = request.GET.get("order") == "newest" or member is None
+        articles = self.articles() if newest else articles_for_member(self.articles(), member=member)
+        context.update(for_member=member is not None, newest_first=newest)
+        paginator = Paginator(articles, self.per_page)
         try:
             articles = paginator.page(request.GET.get("page", 1))
         except PageNotAnInteger:
@@ -133,6 +140,16 @@ class ArticlePage(Page):
         "members.Interest", blank=True, related_name="articles", verbose_name=_("interests"),
         help_text=_("What the article is about."),
     )
+    audience = models.CharField(
+        _("who may read it"), max_length=8, default="everyone",
+        choices=[("everyone", _("Everyone")), ("members", _("Members with a linked line")),
+                 ("club", _("Club members (earned or paid)"))],
+        help_text=_("Others see the title, date and introduction, and how to get in."),
+    )
+    min_tier = models.ForeignKey(
+        "tiers.Tier", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("minimum tier"), help_text=_("Only members at this tier or above may read it."),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("date"),
@@ -140,6 +157,7 @@ class ArticlePage(Page):
         FieldPanel("image"),
         FieldPanel("body"),
         FieldPanel("interests", widget=forms.CheckboxSelectMultiple),
+        MultiFieldPanel([FieldPanel("audience"), FieldPanel("min_tier")], heading=_("Members only")),
     ]
     parent_page_types = ["cms.ArticleIndexPage"]
     subpage_types: list[str] = []
@@ -147,6 +165,17 @@ class ArticlePage(Page):
 
     class Meta:
         verbose_name = _("article")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["access"] = article_access(article=self, user=request.user)
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if article_is_gated(self):
+            patch_cache_control(response, private=True)  # what it shows depends on who asks
+        return response
 
 
 # The header's site menu (cms/templatetags/site_nav.py) is cached; any page saved or deleted

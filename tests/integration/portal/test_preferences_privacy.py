@@ -27,7 +27,8 @@ TOP_LEVEL_KEYS = [
     "format", "version", "exported_at", "member", "preferences", "consents", "consent_history",
     "login_emails", "points_account", "ledger_entries", "point_lots", "tier", "tier_changes",
     "redemptions", "fulfilments", "network_outbox", "offer_deliveries", "offer_suppressions",
-    "offer_acceptances", "event_rsvps", "bundle_orders", "bundle_outbox", "erasure",
+    "offer_acceptances", "event_rsvps", "account_manager", "contact_log", "bundle_orders", "bundle_outbox",
+    "erasure",
     "complaints", "complaint_updates", "survey_responses",
 ]
 
