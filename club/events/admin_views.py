@@ -5,15 +5,16 @@ attendance report with its CSV file. Registered by ``wagtail_hooks.py``."""
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -27,6 +28,12 @@ CHECK_IN_PERMISSION = "events.check_in_rsvp"
 REPORT_PERMISSION = "events.view_rsvp"
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class DoorOutcome:
+    level: str  # success, warning (already checked in), error
+    text: str
 
 
 class TicketForm(forms.Form):
@@ -45,6 +52,13 @@ class _EventAdminView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_page_subtitle(self):
         return self.event.title
+
+    def get_breadcrumbs_items(self):
+        return [
+            *super().get_breadcrumbs_items(),
+            {"url": reverse("events_door"), "label": _("Event check-in")},
+            {"url": "", "label": f"{self.page_title}: {self.event.title}"},
+        ]
 
     def figures(self):
         event = self.event
@@ -78,24 +92,25 @@ class CheckInView(_EventAdminView):
     permission = CHECK_IN_PERMISSION
 
     def post(self, request, *args, **kwargs):
+        """Answers with the page itself (no redirect): the result shows in large type next to
+        the field, which is empty and focused for the next scan. Posting again (a reload) is
+        harmless: a check-in is idempotent."""
         form = TicketForm(request.POST)
-        if form.is_valid():
-            result = rsvp_check_in(token=form.cleaned_data["token"], staff_user=request.user,
-                                   at=timezone.now(), event_id=self.event.pk)
-            level = messages.success if result.is_success and not result.already else (
-                messages.warning if result.is_success else messages.error)
-            text = f"{result.msisdn}: {result.message}" if result.msisdn else result.message
-            if result.points:
-                text = f"{text} +{result.points}"
-            level(request, text)
-        else:
-            messages.error(request, _("Scan a ticket or type its code."))
-        query = request.POST.get("q", "")
-        url = reverse("events_check_in", args=[self.event.pk])
-        return redirect(f"{url}?q={query}" if query else url)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(
+                outcome=DoorOutcome("error", str(_("Scan a ticket or type its code.")))))
+        result = rsvp_check_in(token=form.cleaned_data["token"], staff_user=request.user,
+                               at=timezone.now(), event_id=self.event.pk)
+        text = f"{result.msisdn}: {result.message}" if result.msisdn else result.message
+        if result.points:
+            text = f"{text} " + ngettext("+%(points)d point", "+%(points)d points", result.points) % {
+                "points": result.points}
+        level = "success" if result.is_success and not result.already else (
+            "warning" if result.is_success else "error")
+        return self.render_to_response(self.get_context_data(outcome=DoorOutcome(level, text)))
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.get("q", "").strip()
+        query = (self.request.POST.get("q") or self.request.GET.get("q", "")).strip()
         return super().get_context_data(
             event=self.event, form=TicketForm(), query=query, figures=self.figures(),
             candidates=event_check_in_search(event_id=self.event.pk, msisdn=query) if query else [],

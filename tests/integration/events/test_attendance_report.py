@@ -112,7 +112,7 @@ def test_door_staff_check_in_by_scan_and_find_by_msisdn(client, event_factory):
 
     response = client.post(url, {"token": token}, follow=True)
 
-    assert "+84901110003: Checked in. +15" in response.content.decode()
+    assert "+84901110003: Checked in. +15 points" in response.content.decode()
     assert Rsvp.objects.get(member=member).checked_in_by == user
 
     again = client.post(url, {"token": token}, follow=True).content.decode()
