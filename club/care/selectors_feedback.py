@@ -29,6 +29,10 @@ def complaints_overdue(*, now: dt.datetime | None = None) -> QuerySet[Complaint]
             .order_by("resolution_due", "pk"))
 
 
+def complaint_is_overdue(*, complaint_id: int, now: dt.datetime) -> bool:
+    return Complaint.objects.filter(overdue_condition(now=now), pk=complaint_id).exists()
+
+
 def member_complaints(*, member_id: int) -> QuerySet[Complaint]:
     return Complaint.objects.filter(member_id=member_id).order_by("-created_at", "-pk")
 

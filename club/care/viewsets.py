@@ -25,6 +25,7 @@ from .models import (
     ManagerAssignment,
     ManagerRule,
 )
+from .viewsets_feedback import ComplaintViewSet, SurveyResponseViewSet, SurveyViewSet
 
 register_permission_policy(ManagerAssignment, ViewOnlyPolicy(ManagerAssignment), exact_class=True)
 register_permission_policy(ContactLogEntry, ViewOnlyPolicy(ContactLogEntry), exact_class=True)
@@ -174,7 +175,8 @@ class ContactLogViewSet(_ChangedElsewhereViewSet):
 
 
 class CareMenu(ModelViewSetGroup):
-    items = (AccountManagerViewSet, ManagerRuleViewSet, ManagerAssignmentViewSet, ContactLogViewSet)
+    items = (AccountManagerViewSet, ManagerRuleViewSet, ManagerAssignmentViewSet, ContactLogViewSet,
+             ComplaintViewSet, SurveyViewSet, SurveyResponseViewSet)
     menu_label = _("Personal contact")
     menu_icon = "user"
     menu_name = "care"
