@@ -1,6 +1,6 @@
 """The member portal's dashboard as one read model: what each block shows, composed from the
 apps' own selectors (tiers, points, discounts, events, vouchers, the recommended bundle, the
-account manager).
+club membership, the account manager).
 
 Nothing here computes a tier, a balance, a discount or a price: each block is the owning app's
 answer. ``dashboard_member`` reads the member with their tier state, balance, rolling spend and
@@ -23,6 +23,7 @@ from django.utils import timezone
 from club.care.selectors import MANAGER_CARD_FIELDS, ManagerCard
 from club.events.selectors import MemberStanding, UpcomingEvent, event_upcoming
 from club.members.models import Member
+from club.membership.models import ENTITLED_STATUSES, MembershipSource, MembershipStatus
 from rewards.activity.selectors import rolling_window_start, spend_between_subquery
 from rewards.bundles.selectors import bundle_templates_suiting
 from rewards.bundles.services import BundleQuote
@@ -64,6 +65,31 @@ class RecommendedBundle:
 
 
 @dataclass(frozen=True)
+class MembershipCard:
+    """The member's club membership as the dashboard shows it (None: not a club member yet)."""
+
+    status: str
+    source: str
+    period_end: dt.datetime | None
+
+    @property
+    def is_entitled(self) -> bool:
+        return self.status in ENTITLED_STATUSES
+
+    @property
+    def is_paid(self) -> bool:
+        return self.source == MembershipSource.PAID
+
+    @property
+    def is_past_due(self) -> bool:
+        return self.status == MembershipStatus.PAST_DUE
+
+    @property
+    def status_label(self) -> str:
+        return str(MembershipStatus(self.status).label)
+
+
+@dataclass(frozen=True)
 class Dashboard:
     """Every block of a linked member's dashboard, read at ``now``."""
 
@@ -77,6 +103,7 @@ class Dashboard:
     vouchers: tuple[Voucher, ...]
     bundle: RecommendedBundle | None
     account_manager: ManagerCard | None = None
+    membership: MembershipCard | None = None
 
     @property
     def downgrade_due(self) -> dt.date | None:
@@ -131,6 +158,7 @@ _STATE_AND_POINTS = (
     "tier_state__tier_id", "tier_state__since", "tier_state__qualified_until", "tier_state__downgrade_due",
     "points_account__available", "points_account__pending", "rolling_spend", "points_expiring",
     "points_first_expiry", "offer_discounts_held", *MANAGER_CARD_FIELDS,
+    "club_membership__status", "club_membership__source", "club_membership__period_end",
 )
 
 
@@ -143,6 +171,7 @@ class MemberSnapshot:
     expiring: ExpiringPoints
     offer_discounts_held: bool  # false: no source has an offer discount for the member today
     account_manager: ManagerCard | None = None
+    membership: MembershipCard | None = None
 
 
 def _snapshot_rows(*, user_id: int, first_month: dt.date, on: dt.date, now: dt.datetime, until: dt.datetime):
@@ -176,7 +205,8 @@ def dashboard_member(*, user, now: dt.datetime) -> MemberSnapshot | None:
     row = rows[0]
     member = Member.from_db("default", MEMBER_FIELDS, row[: len(MEMBER_FIELDS)])
     (tier_id, since, qualified_until, downgrade_due, available, pending, spend, expiring, first_expiry,
-     held, manager_name, manager_phone, manager_email) = row[len(MEMBER_FIELDS):]
+     held, manager_name, manager_phone, manager_email, membership_status, membership_source,
+     membership_period_end) = row[len(MEMBER_FIELDS):]
     return MemberSnapshot(
         member=member,
         tier_state=TierState(tier_id, since, qualified_until, downgrade_due) if tier_id is not None else None,
@@ -185,6 +215,8 @@ def dashboard_member(*, user, now: dt.datetime) -> MemberSnapshot | None:
         expiring=ExpiringPoints(points=expiring, first_expiry=first_expiry, within_days=EXPIRING_SOON_DAYS),
         offer_discounts_held=held,
         account_manager=ManagerCard.of(manager_name, manager_phone, manager_email),
+        membership=(MembershipCard(membership_status, membership_source, membership_period_end)
+                    if membership_status else None),
     )
 
 
@@ -211,4 +243,5 @@ def dashboard_for_member(*, snapshot: MemberSnapshot, now: dt.datetime) -> Dashb
         vouchers=member_vouchers(member_id=member.pk, now=now),
         bundle=recommended_bundle(member=member, rolling_spend=snapshot.rolling_spend, on=today),
         account_manager=snapshot.account_manager,
+        membership=snapshot.membership,
     )
