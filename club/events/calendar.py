@@ -6,6 +6,7 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from .ical import CalendarEvent, calendar
 from .models import EventPage
@@ -25,7 +26,7 @@ def calendar_event(event: EventPage, *, with_online_link: bool = False) -> Calen
     elif with_online_link:
         location = event.online_url
     else:
-        location = "Online"
+        location = gettext("Online")
     description = "\n\n".join(part for part in (event.intro, page_url) if part)
     return CalendarEvent(
         uid=_uid(event), summary=event.title, starts_at=event.starts_at, ends_at=event.ends_at,

@@ -51,6 +51,7 @@ class RsvpViewSet(ModelViewSet):
         DateColumn("created_at", label=_("Answered")),
         DateColumn("confirmed_at", label=_("Confirmed")),
         DateColumn("cancelled_at", label=_("Cancelled")),
+        DateColumn("checked_in_at", label=_("Checked in")),
     ]
     ordering = ["event", "status", "waitlist_position", "created_at"]
     list_per_page = 100

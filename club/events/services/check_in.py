@@ -86,6 +86,7 @@ def rsvp_check_in(
     if found is None:
         return CheckInResult(error=CheckInCode.UNKNOWN_TICKET, message=_("This is not a valid ticket."))
     rsvp_id, ticket_event_id = found
+    facts: dict = {"rsvp_id": rsvp_id, "event_id": ticket_event_id}
     if event_id is not None and ticket_event_id != event_id:
         return CheckInResult(error=CheckInCode.WRONG_EVENT, rsvp_id=rsvp_id, event_id=ticket_event_id,
                              message=_("This ticket is for another event."))
@@ -107,6 +108,8 @@ def rsvp_check_in(
             points = event_attendance_points_grant(rsvp_id=rsvp.pk, event=event, member_id=rsvp.member_id,
                                                    at=at)
     except Refused as refusal:
+        if not isinstance(refusal.code, CheckInCode):  # the event went away since the token was read
+            return CheckInResult(error=CheckInCode.UNKNOWN_TICKET, message=_("This is not a valid ticket."))
         return CheckInResult(error=CheckInCode(refusal.code), message=refusal.message, **facts)
     return CheckInResult(checked_in_at=at, points=points, message=_("Checked in."), **facts)
 
