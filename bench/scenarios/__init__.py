@@ -6,7 +6,7 @@ Scenario modules import Django code inside ``run`` only: the registry is read be
 
 from types import ModuleType
 
-from . import accrual, capcheck, dashboard, fanout, import_subscribers, redemption
+from . import accrual, capcheck, dashboard, fanout, import_subscribers, redemption, webhooks
 
 SCENARIOS: dict[str, ModuleType] = {
     import_subscribers.NAME: import_subscribers,
@@ -15,4 +15,5 @@ SCENARIOS: dict[str, ModuleType] = {
     fanout.NAME: fanout,
     capcheck.NAME: capcheck,
     dashboard.NAME: dashboard,
+    webhooks.NAME: webhooks,
 }

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from rewards.ledger.models import SourceType
-from rewards.ledger.services import points_grant
+from rewards.ledger.services import PointsGrant, points_grant_many
 
 from ..models import ClubMembership, InboxOutcome, MembershipPrice, StripeEventInbox
 from ..stripe_objects import checkout_facts, invoice_facts, stripe_time, subscription_state
@@ -66,70 +66,95 @@ def stripe_webhook_receive(*, payload: bytes, signature: str) -> EventReceipt:
     except stripe.SignatureVerificationError as error:
         raise InvalidStripeEvent(f"Signature check failed: {error.user_message or error}") from None
     try:
-        event = json.loads(payload)
+        text = payload.decode()
+        event = json.loads(text)
         if not isinstance(event, dict) or event.get("object") != "event" or not event.get("id"):
             raise ValueError("not an event")
-    except ValueError:
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise InvalidStripeEvent("The body is not a Stripe event.") from None
-    return stripe_event_process(event=event)
+    return stripe_event_process(event=event, raw=text)
 
 
-def stripe_event_process(*, event: dict[str, Any]) -> EventReceipt:
-    """Record ``event`` (already verified) in the inbox and apply it, once."""
+def stripe_event_process(*, event: dict[str, Any], raw: str = "") -> EventReceipt:
+    """Record ``event`` (already verified; ``raw``: its JSON as received) in the inbox and
+    apply it, once.
+
+    The inbox row is written first, with the outcome expected (``applied``, or ``ignored`` /
+    ``unmatched`` when no change is due): a duplicate stops there. It is corrected only when the
+    change turns out older than the state held (``outdated``) or the member is gone."""
     event_type = str(event.get("type") or "")
     created = stripe_time(event.get("created")) or timezone.now()
+    route = _ROUTES.get(event_type)
+    target = route(event["data"]["object"], created) if route else None
     with transaction.atomic():
-        inbox_id = _inbox_insert(event, event_type, created)
+        member_id, outcome = None, InboxOutcome.IGNORED
+        if target is not None:
+            member_id = target.member_id or _known_member(target.subscription_id, target.customer_id)
+            outcome = InboxOutcome.APPLIED if member_id else InboxOutcome.UNMATCHED
+        raw = raw or json.dumps(event, separators=(",", ":"))
+        inbox_id = _inbox_insert(event, raw, event_type, created, outcome=outcome, member_id=member_id)
         if inbox_id is None:
             return EventReceipt(event_id=event["id"], type=event_type, duplicate=True, outcome="")
-        outcome, member_id = _apply(event_type, event["data"]["object"], created)
-        StripeEventInbox.objects.filter(pk=inbox_id).update(
-            outcome=outcome, member_id=member_id, processed_at=timezone.now()
-        )
+        if member_id is not None:
+            applied = _apply_locked(member_id, target.apply)
+            if applied != outcome:
+                outcome = applied
+                StripeEventInbox.objects.filter(pk=inbox_id).update(
+                    outcome=outcome, member_id=None if outcome == InboxOutcome.UNMATCHED else member_id,
+                )
     return EventReceipt(event_id=event["id"], type=event_type, duplicate=False, outcome=outcome)
 
 
-def _inbox_insert(event: dict[str, Any], event_type: str, created: dt.datetime) -> int | None:
-    table = StripeEventInbox._meta.db_table
+_INBOX_SQL = (
+    f"INSERT INTO {StripeEventInbox._meta.db_table} "
+    "(event_id, type, created, livemode, payload, received_at, processed_at, outcome, member_id) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (event_id) DO NOTHING RETURNING id"
+)
+
+
+def _inbox_insert(
+    event: dict[str, Any], raw: str, event_type: str, created: dt.datetime, *, outcome: str,
+    member_id: int | None,
+) -> int | None:
+    """``INSERT ... ON CONFLICT (event_id) DO NOTHING RETURNING id``: the new row's id, or None
+    when the event is already there (a concurrent insert of the same id waits for the first
+    transaction and then finds it there)."""
     received = timezone.now()
     if connection.vendor == "sqlite":  # SQLite's driver wants naive UTC, like Django writes it
         received, created = (value.astimezone(dt.UTC).replace(tzinfo=None) for value in (received, created))
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (event_id, type, created, livemode, payload, received_at, outcome) "
-            "VALUES (%s, %s, %s, %s, %s, %s, '') ON CONFLICT (event_id) DO NOTHING RETURNING id",
-            [event["id"], event_type[:64], created, bool(event.get("livemode")),
-             json.dumps(event, separators=(",", ":")), received],
-        )
+        cursor.execute(_INBOX_SQL, [
+            event["id"], event_type[:64], created, bool(event.get("livemode")), raw, received, received,
+            outcome, member_id,
+        ])
         row = cursor.fetchone()
     return row[0] if row else None
 
 
-def _apply(event_type: str, obj: dict[str, Any], at: dt.datetime) -> tuple[str, int | None]:
-    """Route the event to its handler; each names the member (or None), the Stripe ids by which
-    a member could otherwise be found, and the change to make under the member's lock."""
-    route = _ROUTES.get(event_type)
-    target = route(obj, at) if route else None
-    if target is None:
-        return InboxOutcome.IGNORED, None
-    member_id, subscription_id, customer_id, apply = target
-    return _locked(member_id, subscription_id, customer_id, apply)
-
-
 Apply = Callable[[int, ClubMembership | None], Applied]
-Target = tuple[int | None, str, str, Apply] | None
 
 
-def _subscription_target(obj: dict[str, Any], at: dt.datetime) -> Target:
+@dataclass(frozen=True)
+class Target:
+    """What an event is about: its member (when its metadata names one), the Stripe ids by which
+    a member could otherwise be found, and the change to make under the member's lock."""
+
+    member_id: int | None
+    subscription_id: str
+    customer_id: str
+    apply: Apply
+
+
+def _subscription_target(obj: dict[str, Any], at: dt.datetime) -> Target | None:
     state = subscription_state(obj)
 
     def apply(member_id: int, membership: ClubMembership | None) -> Applied:
         return subscription_apply(member_id=member_id, membership=membership, state=state, at=at)
 
-    return state.member_id, state.subscription_id, state.customer_id, apply
+    return Target(state.member_id, state.subscription_id, state.customer_id, apply)
 
 
-def _checkout_target(obj: dict[str, Any], at: dt.datetime) -> Target:
+def _checkout_target(obj: dict[str, Any], at: dt.datetime) -> Target | None:
     facts = checkout_facts(obj)
     if not facts.is_subscription:
         return None
@@ -137,10 +162,10 @@ def _checkout_target(obj: dict[str, Any], at: dt.datetime) -> Target:
     def apply(member_id: int, membership: ClubMembership | None) -> Applied:
         return checkout_apply(member_id=member_id, membership=membership, facts=facts, at=at)
 
-    return facts.member_id, facts.subscription_id, facts.customer_id, apply
+    return Target(facts.member_id, facts.subscription_id, facts.customer_id, apply)
 
 
-def _invoice_paid_target(obj: dict[str, Any], at: dt.datetime) -> Target:
+def _invoice_paid_target(obj: dict[str, Any], at: dt.datetime) -> Target | None:
     facts = invoice_facts(obj)
     if not facts.subscription_id:
         return None
@@ -151,10 +176,10 @@ def _invoice_paid_target(obj: dict[str, Any], at: dt.datetime) -> Target:
                         price_id=facts.price_id, amount_paid=facts.amount_paid, at=at)
         return Applied(changed=True, membership=applied.membership)
 
-    return facts.member_id, facts.subscription_id, facts.customer_id, apply
+    return Target(facts.member_id, facts.subscription_id, facts.customer_id, apply)
 
 
-def _invoice_failed_target(obj: dict[str, Any], at: dt.datetime) -> Target:
+def _invoice_failed_target(obj: dict[str, Any], at: dt.datetime) -> Target | None:
     facts = invoice_facts(obj)
     if not facts.subscription_id:
         return None
@@ -162,10 +187,10 @@ def _invoice_failed_target(obj: dict[str, Any], at: dt.datetime) -> Target:
     def apply(member_id: int, membership: ClubMembership | None) -> Applied:
         return invoice_failed_apply(membership=membership, facts=facts, at=at)
 
-    return facts.member_id, facts.subscription_id, facts.customer_id, apply
+    return Target(facts.member_id, facts.subscription_id, facts.customer_id, apply)
 
 
-_ROUTES: dict[str, Callable[[dict[str, Any], dt.datetime], Target]] = {
+_ROUTES: dict[str, Callable[[dict[str, Any], dt.datetime], Target | None]] = {
     **dict.fromkeys(SUBSCRIPTION_EVENTS, _subscription_target),
     "checkout.session.completed": _checkout_target,
     "invoice.paid": _invoice_paid_target,
@@ -173,17 +198,12 @@ _ROUTES: dict[str, Callable[[dict[str, Any], dt.datetime], Target]] = {
 }
 
 
-def _locked(
-    member_id: int | None, subscription_id: str, customer_id: str, apply: Apply,
-) -> tuple[str, int | None]:
-    member_id = member_id or _known_member(subscription_id, customer_id)
-    if member_id is None:
-        return InboxOutcome.UNMATCHED, None
+def _apply_locked(member_id: int, apply: Apply) -> str:
     exists, membership = membership_lock(member_id=member_id)
     if not exists:
-        return InboxOutcome.UNMATCHED, None
+        return InboxOutcome.UNMATCHED
     applied = apply(member_id, membership)
-    return (InboxOutcome.OUTDATED if applied.outdated else InboxOutcome.APPLIED), member_id
+    return InboxOutcome.OUTDATED if applied.outdated else InboxOutcome.APPLIED
 
 
 def _known_member(subscription_id: str, customer_id: str) -> int | None:
@@ -208,14 +228,17 @@ def _invoice_credit(
     A zero invoice (a trial) earns nothing."""
     if amount_paid <= 0:
         return
-    price = MembershipPrice.objects.filter(stripe_price_id=price_id).first() if price_id else None
-    if price is None and membership is not None:
+    if membership is not None and membership.price_id and (
+        not price_id or membership.price.stripe_price_id == price_id
+    ):
         price = membership.price
+    else:
+        price = MembershipPrice.objects.filter(stripe_price_id=price_id).first() if price_id else None
     if price is None or price.points_per_invoice <= 0:
         return
-    points_grant(
+    points_grant_many(grants=[PointsGrant(
         member_id=member_id, points=price.points_per_invoice,
         reason=INVOICE_CREDIT_REASON.format(invoice=invoice_id),
         source_type=SourceType.SYSTEM, source_ref=invoice_id,
         idempotency_key=f"membership:invoice:{invoice_id}", earned_at=at,
-    )
+    )])

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from club.members.models import Member
@@ -29,21 +29,53 @@ MIRRORED_FIELDS = (
 
 def membership_lock(*, member_id: int) -> tuple[bool, ClubMembership | None]:
     """Lock the member's row (``FOR NO KEY UPDATE``: rows that reference the member can still be
-    inserted) and then their membership; return (the member exists, the membership or None).
+    inserted) and read their membership and its price in the same statement; return (the
+    member exists, the membership or None).
+
     The member's row is the lock because the membership may not exist yet: two first events for
-    one member wait for each other instead of both creating it."""
+    one member wait for each other instead of both creating it. Every writer of a paid state
+    (webhooks, reconcile) takes it; the earned evaluation writes only ``source = 'earned'`` rows
+    with conditional statements, which PostgreSQL re-checks after any concurrent change."""
     if transaction.get_autocommit():
         raise RuntimeError("membership_lock needs a transaction (atomic())")
-    exists = Member.objects.select_for_update(no_key=True).filter(pk=member_id).values_list("pk").exists()
-    if not exists:
+    # Two statements: the read must come after the lock is held, so that its snapshot sees what
+    # the previous holder committed (one statement would read the membership as it was before
+    # it waited for the lock).
+    if not Member.objects.select_for_update(no_key=True).filter(pk=member_id).exists():
         return False, None
-    membership = ClubMembership.objects.select_for_update().filter(member_id=member_id).first()
+    if connection.vendor != "postgresql":
+        return True, ClubMembership.objects.select_related("price").filter(member_id=member_id).first()
+    with connection.cursor() as cursor:  # the ORM's query, without its per-call compiling
+        cursor.execute(_READ_SQL, [member_id])
+        row = cursor.fetchone()
+    if row is None:
+        return True, None
+    width = len(_MEMBERSHIP_COLUMNS)
+    membership = ClubMembership.from_db(connection.alias, _MEMBERSHIP_COLUMNS, list(row[:width]))
+    if row[width] is not None:
+        membership.price = MembershipPrice.from_db(connection.alias, _PRICE_COLUMNS, list(row[width:]))
     return True, membership
 
 
-def _price_for(price_id: str) -> MembershipPrice | None:
+_MEMBERSHIP_FIELDS = [field for field in ClubMembership._meta.concrete_fields]
+_MEMBERSHIP_COLUMNS = [field.attname for field in _MEMBERSHIP_FIELDS]
+_PRICE_COLUMNS = [field.attname for field in MembershipPrice._meta.concrete_fields]
+_READ_SQL = (
+    "SELECT {membership}, {price} FROM {memberships} cm LEFT JOIN {prices} p ON p.id = cm.price_id "
+    "WHERE cm.member_id = %s"
+).format(
+    membership=", ".join(f"cm.{f.column}" for f in _MEMBERSHIP_FIELDS),
+    price=", ".join(f"p.{f.column}" for f in MembershipPrice._meta.concrete_fields),
+    memberships=ClubMembership._meta.db_table, prices=MembershipPrice._meta.db_table,
+)
+
+
+def _price_for(price_id: str, membership: ClubMembership | None = None) -> MembershipPrice | None:
+    """The configured price of a Stripe price id; the membership's own when it is that one."""
     if not price_id:
         return None
+    if membership is not None and membership.price_id and membership.price.stripe_price_id == price_id:
+        return membership.price
     return MembershipPrice.objects.filter(stripe_price_id=price_id).first()
 
 
@@ -116,7 +148,7 @@ def subscription_apply(
     if membership is None:
         membership = ClubMembership(member_id=member_id, started_at=at)
     before = _snapshot(membership)
-    price = _price_for(state.price_id)
+    price = _price_for(state.price_id, membership)
     membership.source = MembershipSource.PAID
     membership.status = STRIPE_STATUS_MAP.get(state.status, MembershipStatus.LAPSED)
     membership.period_end = state.period_end
@@ -185,7 +217,7 @@ def invoice_paid_apply(
         membership.status = MembershipStatus.ACTIVE
         if facts.period_end and (membership.period_end is None or facts.period_end > membership.period_end):
             membership.period_end = facts.period_end
-        price = _price_for(facts.price_id)
+        price = _price_for(facts.price_id, membership)
         if price is not None:
             membership.price = price
     extra: tuple[str, ...] = ()
