@@ -40,7 +40,7 @@ def campaign_displays(*, campaign_ids: Iterable[int]) -> dict[int, CampaignDispl
     found = {keys[key]: display for key, display in cache.get_many(list(keys)).items()}
     missing = set(keys.values()) - found.keys()
     if missing:
-        campaigns = (Campaign.objects.select_related("reward", "content_page", "event", "bundle")
+        campaigns = (Campaign.objects.select_related("reward", "content_page", "event", "bundle", "survey")
                      .prefetch_related("messages").in_bulk(missing))
         loaded = {
             pk: CampaignDisplay(campaign, tuple(sorted(campaign.messages.all(), key=_message_order)))

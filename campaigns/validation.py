@@ -6,7 +6,7 @@ from celery.schedules import crontab
 from django.utils.translation import gettext as _
 
 CRON_FIELDS = ("minute", "hour", "day_of_month", "month_of_year", "day_of_week")
-FOREIGN_KEYS = ("reward", "content_page", "event", "bundle")
+FOREIGN_KEYS = ("reward", "content_page", "event", "bundle", "survey")
 
 
 def cron_schedule(expression: str) -> crontab:
@@ -30,6 +30,7 @@ def _offer_errors(campaign) -> dict[str, str]:
         "content_page": ("content_page", _("Which page does the offer point to?")),
         "event": ("event", _("Which event is the invitation to?")),
         "bundle": ("bundle", _("Which bundle does the offer give?")),
+        "survey": ("survey", _("Which survey does the offer ask the member to answer?")),
     }
     # A bundle may come with a discount of its own, on top of the member's.
     optional = {("bundle", "discount_percent")}

@@ -82,6 +82,7 @@ class CampaignViewSet(SnippetViewSet):
                             FieldPanel("content_page"),
                             FieldPanel("event"),
                             FieldPanel("bundle"),
+                            FieldPanel("survey"),
                             FieldPanel("offer_valid_days"),
                         ],
                         heading=_("Offer"),

@@ -48,6 +48,7 @@ class OfferKind(models.TextChoices):
     CONTENT_PAGE = "content_page", _("A content page")
     EVENT = "event", _("An invitation to a club event")
     BUNDLE = "bundle", _("A bundle")
+    SURVEY = "survey", _("A satisfaction survey")
 
 
 class ScheduleKind(models.TextChoices):
@@ -106,6 +107,10 @@ class Campaign(
         "bundles.BundleTemplate", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("bundle"),
         help_text=_("Accepting orders the bundle at the member's price; a discount (%) here comes on top."),
+    )
+    survey = models.ForeignKey(
+        "care.Survey", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("survey"), help_text=_("Accepting opens the survey in the member's portal."),
     )
     offer_valid_days = models.PositiveSmallIntegerField(
         _("offer valid for (days)"), default=14, validators=[MinValueValidator(1)],

@@ -68,6 +68,15 @@ class OfferCard:
     page_url: str = ""
 
 
+def _offer_url(campaign) -> str:
+    """Where a taken offer leads: the page, the event or the survey in the portal."""
+    if campaign.offer_kind == OfferKind.SURVEY:
+        return campaign.survey.get_portal_url() if campaign.survey_id else ""
+    page = {OfferKind.CONTENT_PAGE: campaign.content_page, OfferKind.EVENT: campaign.event}.get(
+        campaign.offer_kind)
+    return page.url if page else ""
+
+
 def offer_cards(*, member_id: int, items: Sequence[InboxItem]) -> list[OfferCard]:
     """Cards for inbox items (as ``member_inbox`` gives them, with their campaign and
     occurrence), in their order, each knowing whether the member took it: one query whatever
@@ -80,12 +89,10 @@ def offer_cards(*, member_id: int, items: Sequence[InboxItem]) -> list[OfferCard
     cards = []
     for item in items:
         campaign = item.campaign
-        page = {OfferKind.CONTENT_PAGE: campaign.content_page, OfferKind.EVENT: campaign.event}.get(
-            campaign.offer_kind)
         cards.append(OfferCard(
             delivery_id=item.delivery_id, campaign_id=item.campaign_id, title=item.title, body=item.body,
             summary=offer_summary(campaign), offer_kind=campaign.offer_kind, valid_until=item.valid_until,
-            taken=(item.campaign_id, item.occurrence) in taken, page_url=page.url if page else "",
+            taken=(item.campaign_id, item.occurrence) in taken, page_url=_offer_url(campaign),
         ))
     return cards
 

@@ -24,6 +24,8 @@ def offer_summary(campaign: Campaign) -> str:
         return _("Read: %(page)s") % {"page": campaign.content_page.title}
     if kind == OfferKind.EVENT and campaign.event_id:
         return _("You are invited: %(event)s") % {"event": campaign.event.title}
+    if kind == OfferKind.SURVEY and campaign.survey_id:
+        return _("Your opinion counts: %(survey)s") % {"survey": campaign.survey.title}
     if kind == OfferKind.BUNDLE and campaign.bundle_id:
         if campaign.discount_percent:
             return _("%(bundle)s, %(percent)s%% off your price") % {

@@ -66,7 +66,7 @@ class _Batch:
         """The delivery's campaign with what its offer line names (loaded once per batch)."""
         if self._campaigns is None:
             self._campaigns = (
-                Campaign.objects.select_related("reward", "content_page").in_bulk(self.campaign_ids)
+                Campaign.objects.select_related("reward", "content_page", "survey").in_bulk(self.campaign_ids)
             )
         return self._campaigns[delivery.campaign_id]
 

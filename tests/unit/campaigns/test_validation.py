@@ -13,7 +13,8 @@ from campaigns.validation import campaign_errors, cron_schedule, messages_errors
 def campaign(**changes):
     fields = {
         "offer_kind": "message", "bonus_points": None, "discount_percent": None, "reward_id": None,
-        "content_page_id": None, "event_id": None, "bundle_id": None, "schedule_kind": "one_shot", "cron": "",
+        "content_page_id": None, "event_id": None, "bundle_id": None, "survey_id": None,
+        "schedule_kind": "one_shot", "cron": "",
         "trigger": "", "send_at": None,
         "go_live_at": None, "expire_at": None, "max_per_window": None, "window_days": None,
         "send_portal": True, "send_email": False, "send_sms": False, "transactional": False,
@@ -36,11 +37,14 @@ def test_a_transactional_campaign_may_not_count():
     [
         ({"offer_kind": "event"}, {"event": "Which event is the invitation to?"}),
         ({"offer_kind": "bundle"}, {"bundle": "Which bundle does the offer give?"}),
+        ({"offer_kind": "survey"}, {"survey": "Which survey does the offer ask the member to answer?"}),
+        ({"offer_kind": "message", "survey_id": 2}, {"survey": "Only for a 'survey' offer: leave it empty."}),
         ({"offer_kind": "message", "event_id": 3}, {"event": "Only for a 'event' offer: leave it empty."}),
         ({"offer_kind": "event", "event_id": 3, "discount_percent": 10},
          {"discount_percent": "Only for a 'discount' offer: leave it empty."}),
     ],
-    ids=["event-needs-event", "bundle-needs-bundle", "event-only-for-event", "no-discount-on-events"],
+    ids=["event-needs-event", "bundle-needs-bundle", "survey-needs-survey", "survey-only-for-survey",
+         "event-only-for-event", "no-discount-on-events"],
 )
 def test_each_offer_kind_needs_its_own_field_and_no_other(changes, errors):
     assert campaign_errors(campaign(**changes)) == errors
