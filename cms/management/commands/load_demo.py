@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from cms.demo.campaigns import demo_campaigns_load, demo_campaigns_send
 from cms.demo.care import demo_care_load
+from cms.demo.care_surveys import demo_care_feedback_load
 from cms.demo.events import demo_events
 from cms.demo.financial import demo_financial_load
 from cms.demo.financial_bundles import demo_bundles_load
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         bundles = demo_bundles_load()
         events = demo_events()
         care = demo_care_load()
+        feedback = demo_care_feedback_load()
         campaigns = demo_campaigns_load()
         runs = demo_campaigns_send()
         self.stdout.write(
@@ -59,6 +61,8 @@ class Command(BaseCommand):
             f"{care.run.assigned} members assigned, {care.run.unplaced} unplaced; contacts recorded "
             f"{care.contacts_created}."
         )
+        self.stdout.write(f"Satisfaction: survey answers created {feedback.responses_created}, "
+                          f"complaints created {feedback.complaints_created}.")
         self.stdout.write(
             f"Campaigns: audiences created {campaigns.audiences_created}, campaigns created "
             f"{campaigns.campaigns_created}; sends started {runs}."

@@ -10,6 +10,7 @@ from wagtail.models import Site
 
 from campaigns.contact.models import Delivery
 from campaigns.models import Campaign
+from club.care.selectors_feedback import satisfaction_matrix
 from club.members.models import ConsentRecord, Member
 from cms.demo.people import DEMO_SUBSCRIBERS
 from cms.models import HomePage
@@ -58,6 +59,10 @@ def test_load_demo_builds_the_operator_and_is_idempotent(capsys, django_capture_
     assert first["ledger"] and first["tiers"] and first["redemptions"]
     assert "audiences created 4, campaigns created 5" in first_output
     assert "account managers created 2" in first_output and "contacts recorded 3" in first_output
+    assert "survey answers created 200, complaints created 4" in first_output
+    assert "survey answers created 0, complaints created 0" in second_output
+    assert {p.quadrant.key for p in satisfaction_matrix().points} == {
+        "keep", "fix_first", "potential_loss", "over_served"}
     assert "account managers created 0; by rule 0 members assigned" in second_output
     assert "contacts recorded 0" in second_output
     assert "audiences created 0, campaigns created 0; sends started 0" in second_output
