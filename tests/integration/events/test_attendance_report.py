@@ -118,3 +118,18 @@ def test_door_staff_check_in_by_scan_and_find_by_msisdn(client, event_factory):
     again = client.post(url, {"token": token}, follow=True).content.decode()
 
     assert "+84901110003: Already checked in at" in again
+
+
+def test_the_door_page_lists_the_events_around_now(client, event_factory):
+    now = timezone.now()
+    tonight = event_factory(title="Tonight", slug="tonight", starts_at=now + dt.timedelta(hours=1),
+                            ends_at=now + dt.timedelta(hours=3))
+    event_factory(title="Next year", slug="next-year", starts_at=now + dt.timedelta(days=365),
+                  ends_at=now + dt.timedelta(days=365, hours=2))
+    client.force_login(staff_with_mfa(is_superuser=True))
+
+    html = client.get(reverse("events_door")).content.decode()
+
+    assert "Tonight" in html and "Next year" not in html
+    assert reverse("events_check_in", args=(tonight.pk,)) in html
+    assert reverse("events_attendance", args=(tonight.pk,)) in html

@@ -156,3 +156,15 @@ def test_a_new_link_replaces_the_old_one(client, member):
     assert new != old
     assert client.get(reverse("portal:event_member_feed", args=(old,))).status_code == 404
     assert client.get(reverse("portal:event_member_feed", args=(new,))).status_code == 200
+
+
+def test_erasing_a_member_stops_their_feed(client, member):
+    from club.members.models import MemberErasure
+    from club.members.services.privacy import member_erase
+
+    client.post(reverse("portal:event_calendar"), {"action": "create"})
+    token = CalendarFeed.objects.get(member=member).token
+
+    member_erase(member_id=member.pk, source=MemberErasure.Source.STAFF)
+
+    assert client.get(reverse("portal:event_member_feed", args=(token,))).status_code == 404
