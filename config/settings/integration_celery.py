@@ -27,6 +27,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # crontab times are in CELERY_TIMEZONE, the operator's
     "earning-anniversary": {"task": "earning.anniversary_daily", "schedule": crontab(hour=0, minute=20)},
     "tiers-recompute-nightly": {"task": "tiers.recompute_nightly", "schedule": crontab(hour=2, minute=30)},
+    # after the tiers: the earned club membership (volume and tenure)
+    "membership-earned-nightly": {
+        "task": "membership.earned_evaluate_nightly", "schedule": crontab(hour=2, minute=50),
+    },
     "contact-send-due": {"task": "contact.deliveries_send_due", "schedule": 60.0},  # quiet hours over
     # every minute, on the minute: Wagtail's scheduled go-live/expiry, then the campaign sends
     "wagtail-publish-scheduled": {"task": "sends.wagtail_publish_scheduled", "schedule": crontab()},

@@ -1,0 +1,25 @@
+"""Celery tasks of the club membership: thin adapters that call one service."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from config.celery import app
+
+from .services.earned import membership_earned_evaluate_chunk
+
+
+@app.task(name="membership.earned_evaluate_nightly", acks_late=True)
+def membership_earned_evaluate_nightly() -> None:
+    """Beat entry: evaluate the earned membership for today, one chunk of members per task."""
+    membership_earned_evaluate_next.delay(timezone.localdate().isoformat(), 0)
+
+
+@app.task(name="membership.earned_evaluate_next", acks_late=True)
+def membership_earned_evaluate_next(on_iso: str, after_member_id: int) -> None:
+    """Evaluate the chunk after ``after_member_id``, then queue the next one once it commits. A
+    repeated delivery evaluates a chunk again, which changes nothing."""
+    on = dt.date.fromisoformat(on_iso)
+    chunk = membership_earned_evaluate_chunk(on=on, after_member_id=after_member_id)
+    if chunk.last_member_id is not None:
+        membership_earned_evaluate_next.delay_on_commit(on_iso, chunk.last_member_id)
