@@ -8,6 +8,7 @@ from cms.demo.care_surveys import demo_care_feedback_load
 from cms.demo.events import demo_events
 from cms.demo.financial import demo_financial_load
 from cms.demo.financial_bundles import demo_bundles_load
+from cms.demo.membership import demo_membership_load
 from cms.demo.people import demo_people_load
 from cms.demo.site import demo_site_load
 from cms.demo.subscribers import demo_subscribers_load
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         events = demo_events()
         care = demo_care_load()
         feedback = demo_care_feedback_load()
+        membership_prices = demo_membership_load()
         campaigns = demo_campaigns_load()
         runs = demo_campaigns_send()
         self.stdout.write(
@@ -63,6 +65,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Satisfaction: survey answers created {feedback.responses_created}, "
                           f"complaints created {feedback.complaints_created}.")
+        self.stdout.write(f"Club membership: prices created {membership_prices}.")
         self.stdout.write(
             f"Campaigns: audiences created {campaigns.audiences_created}, campaigns created "
             f"{campaigns.campaigns_created}; sends started {runs}."
