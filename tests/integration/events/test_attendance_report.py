@@ -109,6 +109,7 @@ def test_door_staff_check_in_by_scan_and_find_by_msisdn(client, event_factory):
     found = client.get(url, {"q": "1110003"}).content.decode()
     token = Rsvp.objects.get(member=member).ticket_token
     assert "+84901110003" in found and f'value="{token}"' in found
+    assert "data-camera-start hidden" in found and "events/check_in_camera.js" in found  # shown by the script
 
     response = client.post(url, {"token": token}, follow=True)
 
