@@ -79,10 +79,10 @@ CASES = {
         ReasonCode.CAMPAIGN_BONUS, {"campaign": "Tết 2027"},
         ("Bonus: Tết 2027", "Thưởng: Tết 2027", "奖励：Tết 2027", "Бонус: Tết 2027"),
     ),
-    # English in every language until the catalogues translate this msgid (then put them here)
     "event-attendance": (
         ReasonCode.EVENT_ATTENDANCE, {"event": "Football night", "points": 50},
-        ("Attended Football night: 50 points",) * 4,
+        ("Attended Football night: 50 points", "Tham dự Football night: 50 điểm",
+         "参加 Football night：50 积分", "Участие в мероприятии «Football night»: 50 баллов"),
     ),
 }
 
