@@ -35,6 +35,7 @@ class ReasonCode:
     BILLING_REVERSED = "billing.reversed"
     CAMPAIGN_BONUS = "campaign.bonus"
     EVENT_ATTENDANCE = "event.attendance"
+    COMPLAINT_GOODWILL = "complaint.goodwill"
 
 
 # A note the system writes (not a person): stored in English, shown translated.
@@ -76,6 +77,10 @@ _NOT_RECOVERED = ngettext_lazy(
     "%(reason)s (%(points)s point already spent)", "%(reason)s (%(points)s points already spent)", "count"
 )
 _BONUS = gettext_lazy("Bonus: %(campaign)s")
+_GOODWILL = ngettext_lazy(
+    "Goodwill for complaint #%(complaint)s: %(points)s point",
+    "Goodwill for complaint #%(complaint)s: %(points)s points", "count"
+)
 _ATTENDED = ngettext_lazy(
     "Attended %(event)s: %(points)s point", "Attended %(event)s: %(points)s points", "count"
 )
@@ -154,6 +159,8 @@ RENDERERS: dict[str, Callable[[Mapping], str]] = {
     ReasonCode.BILLING_REVERSED: _reversed,
     ReasonCode.CAMPAIGN_BONUS: lambda values: _BONUS % {"campaign": values["campaign"]},
     ReasonCode.EVENT_ATTENDANCE: lambda values: _points(_ATTENDED, values["points"], event=values["event"]),
+    ReasonCode.COMPLAINT_GOODWILL: lambda values: _points(_GOODWILL, values["points"],
+                                                          complaint=values["complaint"]),
 }
 
 

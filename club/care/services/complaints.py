@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from club.members.models import Member
 from rewards.ledger.models import EntryKind, SourceType
+from rewards.ledger.reasons import ReasonCode
 from rewards.ledger.services import points_grant
 
 from ..models import (
@@ -187,6 +188,8 @@ def complaint_resolve(
             points_grant(
                 member_id=complaint.member_id, points=goodwill_points, kind=EntryKind.GOODWILL,
                 reason=f"Goodwill for complaint #{complaint.pk}", source_type=SourceType.STAFF,
+                reason_code=ReasonCode.COMPLAINT_GOODWILL,
+                reason_values={"complaint": complaint.pk, "points": goodwill_points},
                 source_ref=f"complaint:{complaint.pk}", idempotency_key=f"complaint-goodwill:{complaint.pk}",
                 earned_at=now,
             )

@@ -150,6 +150,8 @@ def test_goodwill_points_go_through_the_ledger_once():
     entry = LedgerEntry.objects.get()
     assert (entry.kind, entry.points, entry.member_id) == ("goodwill", 500, member.pk)
     assert entry.idempotency_key == f"complaint-goodwill:{complaint.pk}"
+    assert (entry.reason_code, entry.reason_values) == ("complaint.goodwill",
+                                                        {"complaint": complaint.pk, "points": 500})
     complaint.refresh_from_db()
     assert (complaint.goodwill_points, complaint.resolution) == (500, "Sorry!")
     account = PointsAccount.objects.get(member=member)
