@@ -86,7 +86,8 @@ def test_a_club_article_needs_a_membership_that_entitles_now(client, site):
     _response, html = read(client, article)
     assert BODY not in html and "This article is for club members." in html
 
-    ClubMembership.objects.create(member=member, source=MembershipSource.EARNED, status=MembershipStatus.ACTIVE)
+    ClubMembership.objects.create(member=member, source=MembershipSource.EARNED,
+                                  status=MembershipStatus.ACTIVE)
     assert BODY in read(client, article)[1]
 
     ClubMembership.objects.filter(member=member).update(status=MembershipStatus.CANCELLED)
