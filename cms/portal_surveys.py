@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from club.care.models import ComplaintCategory, Dimension
-from club.care.models.surveys import DIMENSION_HINTS, NPS_MAX, NPS_MIN, SCALE_MAX, SCALE_MIN
+from club.care.models.surveys import DIMENSION_HINTS, NPS_MAX, NPS_MIN
 from club.care.selectors_feedback import (
     access_complaint_for_member,
     complaint_timeline,
@@ -40,7 +40,6 @@ IMPORTANCE_CHOICES = [
     (5, gettext_lazy("5 – very important")),
 ]
 NPS_CHOICES = [(n, str(n)) for n in range(NPS_MIN, NPS_MAX + 1)]
-assert SATISFACTION_CHOICES[0][0] == SCALE_MIN and SATISFACTION_CHOICES[-1][0] == SCALE_MAX
 
 
 def _radio(label, choices) -> forms.TypedChoiceField:

@@ -5,12 +5,13 @@ edited here; their responses are read-only."""
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
@@ -42,8 +43,18 @@ class ComplaintFilterSet(WagtailFilterSet):
         return queryset.filter(mine) if value else queryset.exclude(mine)
 
 
+def _overdue_text(complaint: Complaint) -> str:
+    return str(_("Overdue")) if complaint.overdue else ""
+
+
 def _complaint_url(complaint: Complaint) -> str:
     return reverse("care_complaint", args=[complaint.pk])
+
+
+class ComplaintIndexView(IndexView):
+    def get_base_queryset(self):
+        overdue = ExpressionWrapper(overdue_condition(now=timezone.now()), output_field=BooleanField())
+        return super().get_base_queryset().select_related("member", "assigned_to").annotate(overdue=overdue)
 
 
 class ComplaintViewSet(ModelViewSet):
@@ -68,11 +79,11 @@ class ComplaintViewSet(ModelViewSet):
         Column("assigned_to", label=_("Assigned to"), accessor="assigned_to"),
         DateColumn("created_at", label=_("Filed")),
         DateColumn("resolution_due", label=_("Resolution due")),
+        Column("overdue", label=_("Overdue"), accessor=_overdue_text),
     ]
     ordering = ["-created_at", "-pk"]
 
-    def get_queryset(self, request):
-        return Complaint.objects.select_related("member", "assigned_to")
+    index_view_class = ComplaintIndexView
 
     def get_permissions_to_register(self):
         # view: the listing and the screen; change: handling a complaint on its screen.
@@ -107,6 +118,11 @@ class SurveyResponseFilterSet(WagtailFilterSet):
         fields = []
 
 
+class SurveyResponseIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("survey", "member")
+
+
 class SurveyResponseViewSet(ModelViewSet):
     """The answers, read-only: members write them in the portal."""
 
@@ -129,8 +145,7 @@ class SurveyResponseViewSet(ModelViewSet):
     ]
     ordering = ["-answered_at", "-pk"]
 
-    def get_queryset(self, request):
-        return SurveyResponse.objects.select_related("survey", "member")
+    index_view_class = SurveyResponseIndexView
 
     def get_permissions_to_register(self):
         return super().get_permissions_to_register().filter(codename="view_surveyresponse")

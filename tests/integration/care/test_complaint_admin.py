@@ -45,8 +45,10 @@ def test_the_listing_filters_by_status_category_overdue_and_mine(client):
     assert listed(client, category="network") == {"Late"}
     assert listed(client, overdue="true") == {"Late"}
     assert listed(client, mine="true") == {"Mine"}
-    listing = client.get(reverse("care_complaints:index")).content.decode()
-    assert reverse("care_complaint", args=[late.pk]) in listing
+    listing = client.get(reverse("care_complaints:index"))
+    assert reverse("care_complaint", args=[late.pk]) in listing.content.decode()
+    assert [c.overdue for c in listing.context["object_list"] if c.subject == "Late"] == [True]
+    assert client.get(reverse("care_complaint", args=[late.pk])).content.decode().count("data-overdue") == 1
 
 
 def test_a_handler_takes_answers_and_resolves_with_goodwill(client):

@@ -92,3 +92,13 @@ def test_the_report_needs_its_permission(client):
     client.force_login(staff_with_mfa("wagtailadmin.access_admin"))
 
     assert client.get(reverse("care_satisfaction_matrix")).status_code in (302, 403)
+
+
+def test_the_answers_are_listed_read_only(client, survey):
+    client.force_login(staff_with_mfa("wagtailadmin.access_admin", "care.view_surveyresponse"))
+
+    listing = client.get(reverse("care_survey_responses:index"), {"survey": survey.pk})
+
+    assert listing.status_code == 200 and len(listing.context["object_list"]) == 4
+    assert client.get(reverse("care_survey_responses:add")).status_code in (302, 403)
+    assert SurveyResponse.objects.count() == 4
