@@ -84,11 +84,10 @@ CASES = {
         ("Attended Football night: 50 points", "Tham dự Football night: 50 điểm",
          "参加 Football night：50 积分", "Участие в мероприятии «Football night»: 50 баллов"),
     ),
-    # English in every language until the catalogues translate this msgid (then put them here)
     "complaint-goodwill": (
         ReasonCode.COMPLAINT_GOODWILL, {"complaint": 12, "points": 1500},
-        ("Goodwill for complaint #12: 1,500 points", "Goodwill for complaint #12: 1.500 points",
-         "Goodwill for complaint #12: 1,500 points", "Goodwill for complaint #12: 1\xa0500 points"),
+        ("Goodwill for complaint #12: 1,500 points", "Điểm tri ân cho khiếu nại #12: 1.500 điểm",
+         "投诉 #12 补偿：1,500 积分", "Компенсация по жалобе #12: 1\xa0500 баллов"),
     ),
 }
 
