@@ -227,6 +227,7 @@ def dashboard_for_member(*, snapshot: MemberSnapshot, now: dt.datetime) -> Dashb
     member = snapshot.member
     today = timezone.localdate(now)
     tier = member_tier_info(member_id=member.pk, state=snapshot.tier_state)
+    club_member = snapshot.membership is not None and snapshot.membership.is_entitled
     offers = (offer_discounts_by_member(member_ids=[member.pk], on=today).get(member.pk, ())
               if snapshot.offer_discounts_held else ())
     return Dashboard(
@@ -239,7 +240,8 @@ def dashboard_for_member(*, snapshot: MemberSnapshot, now: dt.datetime) -> Dashb
         discounts=member_discounts_of(member=member, rolling_spend=snapshot.rolling_spend, offers=offers,
                                       on=today),
         events=tuple(event_upcoming(member_id=member.pk, now=now, limit=UPCOMING_EVENTS,
-                                    standing=MemberStanding(status=member.status, tier=tier))),
+                                    standing=MemberStanding(status=member.status, tier=tier,
+                                                            club_member=club_member))),
         vouchers=member_vouchers(member_id=member.pk, now=now),
         bundle=recommended_bundle(member=member, rolling_spend=snapshot.rolling_spend, on=today),
         account_manager=snapshot.account_manager,

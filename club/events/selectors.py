@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from club.members.models import Member, MemberStatus
+from club.members.privileges import club_membership_holders
 from rewards.prepared import PreparedRead, any_of
 from rewards.reference import ReferenceData
 from rewards.tiers.selectors import MemberTierInfo, current_tiers
 
 from .models import CalendarFeed, EventPage, Rsvp, RsvpStatus
-from .services.results import RsvpReceipt
+from .services.results import RsvpReceipt, club_members_only_message
 from .services.rsvp import receipt_of
 
 
@@ -154,6 +155,7 @@ class EventSummary(EventFacts):
     min_tier_id: int | None
     min_tier: TierRequirement | None
     index_id: int | None  # the parent page
+    club_members_only: bool = False
 
 
 def _upcoming_load() -> tuple[EventSummary, ...]:
@@ -170,7 +172,7 @@ def _upcoming_load() -> tuple[EventSummary, ...]:
             time_zone=e.time_zone, venue_name=e.venue_name, is_online=e.is_online, capacity=e.capacity,
             rsvp_closes_at=e.rsvp_closes_at, min_tier_id=e.min_tier_id,
             min_tier=TierRequirement(e.min_tier.rank, e.min_tier.name) if e.min_tier else None,
-            index_id=parents.get(e.path[: -Page.steplen]),
+            index_id=parents.get(e.path[: -Page.steplen]), club_members_only=e.club_members_only,
         )
         for e in events
     )
@@ -193,6 +195,7 @@ class MemberStanding:
 
     status: str
     tier: MemberTierInfo
+    club_member: bool | None = None  # whether their club membership entitles now (None: not read)
 
 
 def member_eligibility(
@@ -210,7 +213,14 @@ def member_eligibility(
         return {e.pk: Eligibility(False, _("Only active lines can RSVP to club events.")) for e in events}
     result = {}
     tier = standing.tier if standing else None
+    club_member = standing.club_member if standing else None
     for event in events:
+        if event.club_members_only:
+            if club_member is None:
+                club_member = member_id in club_membership_holders([member_id])
+            if not club_member:
+                result[event.pk] = Eligibility(False, club_members_only_message())
+                continue
         if event.min_tier_id is None:
             result[event.pk] = Eligibility(True)
             continue

@@ -5,3 +5,10 @@ class MembershipConfig(AppConfig):
     name = "club.membership"
     label = "membership"
     verbose_name = "Club membership"
+
+    def ready(self):
+        from club.members.privileges import club_membership_holders_register
+
+        from .selectors import entitled_member_ids
+
+        club_membership_holders_register(entitled_member_ids)

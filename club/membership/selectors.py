@@ -10,7 +10,7 @@ from decimal import Decimal
 from club.members.models import Member
 from rewards.activity.selectors import member_rolling_spend
 
-from .models import ClubMembership, MembershipPrice, MembershipSettings
+from .models import ENTITLED_STATUSES, ClubMembership, MembershipPrice, MembershipSettings
 
 
 def membership_of(*, member_id: int) -> ClubMembership | None:
@@ -58,3 +58,9 @@ def earned_progress(*, member: Member, on: dt.date) -> EarnedProgress:
         tenure_years=tenure_years(member.activation_date, on),
         tenure_needed=rules.earn_min_tenure_years,
     )
+
+
+def entitled_member_ids(member_ids: list[int]) -> set[int]:
+    """The members among ``member_ids`` whose membership entitles now (one query)."""
+    return set(ClubMembership.objects.filter(member_id__in=member_ids, status__in=ENTITLED_STATUSES)
+               .values_list("member_id", flat=True))

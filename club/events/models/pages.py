@@ -90,6 +90,10 @@ class EventPage(Page):
         verbose_name=_("minimum tier"),
         help_text=_("Only members in this tier or a higher one can RSVP. Empty: every active member."),
     )
+    club_members_only = models.BooleanField(
+        _("club members only"), default=False,
+        help_text=_("Only members with a club membership (earned or paid) can RSVP."),
+    )
     rsvp_closes_hours_before = models.PositiveSmallIntegerField(
         _("RSVP closes (hours before the start)"), default=2,
         validators=[MaxValueValidator(MAX_WINDOW_HOURS)],
@@ -129,6 +133,7 @@ class EventPage(Page):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("capacity"), FieldPanel("min_tier")]),
+                FieldPanel("club_members_only"),
                 FieldRowPanel([FieldPanel("rsvp_closes_hours_before"),
                                FieldPanel("cancel_deadline_hours_before")]),
             ],

@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
+
 
 class RsvpErrorCode(StrEnum):
     NOT_FOUND = "not_found"  # no such (published) event, or no such member
@@ -87,3 +89,8 @@ class Refused(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+def club_members_only_message() -> str:
+    """Why a member without a club membership may not RSVP (in the active language)."""
+    return _("This event is for club members.")

@@ -22,15 +22,23 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from club.members.models import Member, MemberStatus
+from club.members.privileges import club_membership_holders
 from rewards.tiers.models import Tier
 from rewards.tiers.selectors import current_tiers
 
 from ..models import EventPage, Rsvp, RsvpStatus
-from .results import Refused, RsvpErrorCode, RsvpReceipt, RsvpResult, WaitlistPromoteResult
+from .results import (
+    Refused,
+    RsvpErrorCode,
+    RsvpReceipt,
+    RsvpResult,
+    WaitlistPromoteResult,
+    club_members_only_message,
+)
 
 Code = RsvpErrorCode
 _EVENT_FIELDS = (
-    "title", "live", "starts_at", "time_zone", "capacity", "min_tier_id",
+    "title", "live", "starts_at", "time_zone", "capacity", "min_tier_id", "club_members_only",
     "rsvp_closes_hours_before", "cancel_deadline_hours_before",
 )
 
@@ -154,6 +162,8 @@ def _refuse_unless_eligible(event: EventPage, member_id: int) -> None:
         raise Refused(Code.NOT_FOUND, _("There is no such member."))
     if status != MemberStatus.ACTIVE:
         raise Refused(Code.NOT_ELIGIBLE, _("Only active lines can RSVP to club events."))
+    if event.club_members_only and member_id not in club_membership_holders([member_id]):
+        raise Refused(Code.NOT_ELIGIBLE, club_members_only_message())
     if event.min_tier_id is None:
         return
     required = Tier.objects.only("name", "rank").get(pk=event.min_tier_id)
