@@ -14,11 +14,13 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from wagtail.models import GroupPagePermission
 
 from club.events.models import EventIndexPage, EventPage
-from club.members.models import Interest
+from club.events.services import rsvp_create
+from club.members.models import Interest, Member, MemberStatus
 from rewards.tiers.models import Tier
 
 from .people import MARKETERS_GROUP
@@ -140,3 +142,30 @@ def _marketers_plan_events(index: EventIndexPage) -> None:
     for codename in MARKETER_PAGE_PERMISSIONS:
         permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
         GroupPagePermission.objects.get_or_create(group=group, page=index, permission=permission)
+
+
+# How many members answer each demo event: the workshop fills up and keeps a waitlist.
+DEMO_RSVPS = {"vip-football-night": 12, "smartphone-photography-workshop": 26, "webinar-5g-at-home": 60}
+
+
+def demo_event_rsvps(events: DemoEvents) -> int:
+    """Members' RSVPs to the demo events through the RSVP service (so the waitlist is real):
+    active members, those sharing the event's interests first, each event's eligible ones (the
+    VIP night takes Gold and above). The same members are asked each time, so a second run
+    only replays their answers; returns how many RSVPs were new."""
+    new = 0
+    for page in events.events:
+        wanted = DEMO_RSVPS.get(page.slug, 0)
+        interests = list(page.interests.values_list("pk", flat=True))
+        candidates = (Member.objects.filter(status=MemberStatus.ACTIVE)
+                      .annotate(shared=Count("interests", filter=Q(interests__in=interests)))
+                      .order_by("-shared", "pk").values_list("pk", flat=True)[: wanted * 20])
+        answered = 0
+        for member_id in candidates:
+            if answered == wanted:
+                break
+            result = rsvp_create(event_id=page.pk, member_id=member_id)
+            if result.is_success:  # refused: not eligible (the VIP night's tier)
+                answered += 1
+                new += not result.replayed
+    return new

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from cms.demo.campaigns import demo_campaigns_load, demo_campaigns_send
 from cms.demo.care import demo_care_load
 from cms.demo.care_surveys import demo_care_feedback_load
-from cms.demo.events import demo_events
+from cms.demo.events import demo_event_rsvps, demo_events
 from cms.demo.financial import demo_financial_load
 from cms.demo.financial_bundles import demo_bundles_load
 from cms.demo.membership import demo_membership_load
@@ -32,6 +32,7 @@ class Command(BaseCommand):
         financial = demo_financial_load()
         bundles = demo_bundles_load()
         events = demo_events()
+        rsvps = demo_event_rsvps(events)
         care = demo_care_load()
         feedback = demo_care_feedback_load()
         membership_prices = demo_membership_load()
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Club events: pages created {events.created} (index and "
-            f"{', '.join(page.title for page in events.events)})."
+            f"{', '.join(page.title for page in events.events)}); new RSVPs {rsvps}."
         )
         self.stdout.write(
             f"Personal contact: account managers created {care.managers_created}; by rule "

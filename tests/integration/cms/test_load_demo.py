@@ -65,6 +65,7 @@ def test_load_demo_builds_the_operator_and_is_idempotent(capsys, django_capture_
         "keep", "fix_first", "potential_loss", "over_served"}
     assert "account managers created 0; by rule 0 members assigned" in second_output
     assert "contacts recorded 0" in second_output
+    assert "new RSVPs 0." in second_output and "new RSVPs 0." not in first_output
     assert "audiences created 0, campaigns created 0; sends started 0" in second_output
     assert first["deliveries"] and first["deliveries"] == _snapshot()["deliveries"]
     assert [live for _pk, live, _revision in first["campaigns"]] == [True] * 5
