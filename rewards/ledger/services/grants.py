@@ -44,9 +44,10 @@ class PointsGrant:
 def points_grant_many(*, grants: Sequence[PointsGrant], policy: LotPolicy | None = None) -> int:
     """Credit every grant whose idempotency key is new; return how many entries were written.
 
-    Set-based. On PostgreSQL the grants are copied into a temporary table and one statement
-    writes the entries (skipping used keys), their lots and the account deltas. A key seen
-    before, in this call or any earlier one, is skipped.
+    Set-based. On PostgreSQL the grants are copied into a temporary table (or, up to
+    ``SMALL_BATCH`` of them, bound as a VALUES list) and one statement writes the entries
+    (skipping used keys), their lots and the account deltas. A key seen before, in this call or
+    any earlier one, is skipped.
     """
     unique: dict[str, PointsGrant] = {}
     for grant in grants:
@@ -70,35 +71,58 @@ _NO_VALUES = "{}"
 _values_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
+# Up to this many grants are bound as a VALUES list in the statements themselves; more are
+# copied into a temporary table first (creating and emptying it costs more than it saves for a
+# few rows: a webhook's or a check-in's single grant).
+SMALL_BATCH = 16
+_GRANT_TYPES = ("bigint", "text", "bigint", "text", "text", "jsonb", "text", "text", "text", "timestamptz")
+
+
+def _grant_row(g: PointsGrant) -> tuple:
+    return (g.member_id, str(g.kind), g.points, g.reason[:255], g.reason_code,
+            _values_json(g.reason_values) if g.reason_values else _NO_VALUES,
+            str(g.source_type), g.source_ref, g.idempotency_key, g.earned_at)
+
+
 def _grant_many_postgresql(grants: list[PointsGrant], policy: LotPolicy) -> int:
     entry, lot, account = (m._meta.db_table for m in (LedgerEntry, PointLot, PointsAccount))
     expiry_sql, expiry_params = _expiry_sql(policy)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {_GRANTS_IN} (member_id bigint, kind text, points bigint, "
-            "reason text, reason_code text, reason_values jsonb, source_type text, source_ref text, "
-            "idempotency_key text, earned_at timestamptz) ON COMMIT DELETE ROWS"
-        )
-        cursor.execute(f"TRUNCATE {_GRANTS_IN}")
-        with cursor.cursor.copy(f"COPY {_GRANTS_IN} ({_GRANT_COLUMNS}) FROM STDIN") as copy:
-            for g in grants:
-                copy.write_row((g.member_id, str(g.kind), g.points, g.reason[:255], g.reason_code,
-                                _values_json(g.reason_values) if g.reason_values else _NO_VALUES,
-                                str(g.source_type), g.source_ref, g.idempotency_key, g.earned_at))
+        if len(grants) <= SMALL_BATCH:
+            row = "(" + ", ".join(f"%s::{kind}" for kind in _GRANT_TYPES) + ")"
+            source = (f"(SELECT * FROM (VALUES {', '.join([row] * len(grants))}) "
+                      f"AS grants_in ({_GRANT_COLUMNS}))")
+            source_params = [value for g in grants for value in _grant_row(g)]
+            member_ids = sorted({g.member_id for g in grants})
+            accounts_in, accounts_params = "SELECT unnest(%s::bigint[])", [member_ids]
+        else:
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {_GRANTS_IN} (member_id bigint, kind text, points bigint, "
+                "reason text, reason_code text, reason_values jsonb, source_type text, source_ref text, "
+                "idempotency_key text, earned_at timestamptz) ON COMMIT DELETE ROWS"
+            )
+            cursor.execute(f"TRUNCATE {_GRANTS_IN}")
+            with cursor.cursor.copy(f"COPY {_GRANTS_IN} ({_GRANT_COLUMNS}) FROM STDIN") as copy:
+                for g in grants:
+                    copy.write_row(_grant_row(g))
+            source, source_params = _GRANTS_IN, []
+            accounts_in, accounts_params = f"SELECT DISTINCT member_id FROM {_GRANTS_IN}", []
         # Accounts exist and are locked in member order before any balance moves.
         cursor.execute(
             f"INSERT INTO {account} (member_id, available, pending, updated_at) "
-            f"SELECT DISTINCT member_id, 0, 0, now() FROM {_GRANTS_IN} ON CONFLICT DO NOTHING"
+            f"SELECT member_id, 0, 0, now() FROM ({accounts_in}) AS ids (member_id) ON CONFLICT DO NOTHING",
+            accounts_params,
         )
         cursor.execute(
-            f"SELECT member_id FROM {account} WHERE member_id IN (SELECT member_id FROM {_GRANTS_IN}) "
-            "ORDER BY member_id FOR UPDATE"
+            f"SELECT member_id FROM {account} WHERE member_id IN ({accounts_in}) "
+            "ORDER BY member_id FOR UPDATE",
+            accounts_params,
         )
         cursor.execute(
             f"""
             WITH entries AS (
                 INSERT INTO {entry} ({_GRANT_COLUMNS.replace("earned_at", "created_at")})
-                SELECT {_GRANT_COLUMNS} FROM {_GRANTS_IN}
+                SELECT {_GRANT_COLUMNS} FROM {source} AS grants_in
                 ON CONFLICT (idempotency_key) DO NOTHING
                 RETURNING id, member_id, points, created_at
             ), lots AS (
@@ -123,7 +147,7 @@ def _grant_many_postgresql(grants: list[PointsGrant], policy: LotPolicy) -> int:
             )
             SELECT count(*) FROM lots
             """,
-            [_clearing(policy), timezone.now(), _clearing(policy), *expiry_params],
+            [*source_params, _clearing(policy), timezone.now(), _clearing(policy), *expiry_params],
         )
         return cursor.fetchone()[0]
 

@@ -22,6 +22,7 @@ from rewards.ledger.services import (
     points_reverse_source,
     points_spend,
 )
+from rewards.ledger.services.grants import SMALL_BATCH
 from tests.factories import MemberFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -254,3 +255,29 @@ def test_bulk_grant_dates_lots_exactly_like_the_policy(policy, months):
     for lot in PointLot.objects.filter(member=member):
         assert lot.expires_at == expected.expires_at(lot.earned_at), lot.earned_at
         assert lot.clears_at == expected.clears_at(lot.earned_at)
+
+
+@pytest.mark.parametrize("size", [1, SMALL_BATCH, SMALL_BATCH + 1])
+def test_small_and_large_batches_write_the_same_entries_lots_and_balances(size):
+    """Up to SMALL_BATCH grants are bound as VALUES, more go through the temporary table: the
+    same entries, lots, reason values and balances either way, and a replay writes nothing."""
+    members = MemberFactory.create_batch(3)
+    grants = [
+        PointsGrant(members[n % 3].pk, 10 + n, f"batch {n}", "billing_event", f"b{n}", f"batch:{size}:{n}",
+                    T0 + dt.timedelta(minutes=n), reason_code="earn.top_up",
+                    reason_values={"points": 10 + n, "amount": "1000"} if n % 2 else {})
+        for n in range(size)
+    ]
+    assert points_grant_many(grants=grants) == size
+    assert points_grant_many(grants=grants) == 0
+    entries = {e.idempotency_key: e for e in LedgerEntry.objects.filter(idempotency_key__startswith="batch:")}
+    assert len(entries) == size
+    for g in grants:
+        entry = entries[g.idempotency_key]
+        assert (entry.member_id, entry.points, entry.created_at, entry.reason_values) == (
+            g.member_id, g.points, g.earned_at, g.reason_values)
+        assert PointLot.objects.get(earn_entry=entry).remaining == g.points
+    for member in members:
+        expected = sum(g.points for g in grants if g.member_id == member.pk)
+        assert points_balance(member_id=member.pk).total == expected
+        assert_consistent(member)
