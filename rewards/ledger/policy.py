@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from rewards.reference import ReferenceData
+
 from .models import ExpiryPolicy, LedgerSettings
 
 
@@ -19,8 +21,8 @@ class LotPolicy:
 
     @classmethod
     def current(cls) -> LotPolicy:
-        stored = LedgerSettings.load()
-        return cls(stored.clearing_days, stored.expiry_policy, stored.expiry_months)
+        """The operator's policy, from the reference cache (every grant and expiry asks)."""
+        return CURRENT_POLICY.get()
 
     def clears_at(self, earned_at: dt.datetime) -> dt.datetime:
         return earned_at + dt.timedelta(days=self.clearing_days)
@@ -36,3 +38,12 @@ class LotPolicy:
                 year=local.year + 2, month=1, day=1, hour=0, minute=0, second=0, microsecond=0
             )
         return earned_at + relativedelta(months=self.expiry_months)
+
+
+def _policy_load() -> LotPolicy:
+    stored = LedgerSettings.load()
+    return LotPolicy(stored.clearing_days, stored.expiry_policy, stored.expiry_months)
+
+
+# Dropped when the settings are saved (connected in LedgerConfig.ready).
+CURRENT_POLICY = ReferenceData("ledger-lot-policy", _policy_load, ("ledger.LedgerSettings",))
