@@ -8,7 +8,9 @@ class MembershipConfig(AppConfig):
 
     def ready(self):
         from club.members.privileges import club_membership_holders_register
+        from rewards.reference import reference_data_connect
 
-        from .selectors import entitled_member_ids
+        from .selectors import PRICES_BY_STRIPE_ID, entitled_member_ids
 
         club_membership_holders_register(entitled_member_ids)
+        reference_data_connect(PRICES_BY_STRIPE_ID)

@@ -9,12 +9,26 @@ from decimal import Decimal
 
 from club.members.models import Member
 from rewards.activity.selectors import member_rolling_spend
+from rewards.reference import ReferenceData
 
 from .models import ENTITLED_STATUSES, ClubMembership, MembershipPrice, MembershipSettings
 
 
 def membership_of(*, member_id: int) -> ClubMembership | None:
     return ClubMembership.objects.select_related("price").filter(member_id=member_id).first()
+
+
+def _prices_load() -> dict[str, MembershipPrice]:
+    return {price.stripe_price_id: price for price in MembershipPrice.objects.all()}
+
+
+# Every price by its Stripe id, live or not (an old price's invoices still arrive); few rows,
+# read by every webhook that names a price. Dropped on any write of a price.
+PRICES_BY_STRIPE_ID = ReferenceData("membership-prices", _prices_load, ("membership.MembershipPrice",))
+
+
+def price_by_stripe_id(stripe_price_id: str) -> MembershipPrice | None:
+    return PRICES_BY_STRIPE_ID.get().get(stripe_price_id) if stripe_price_id else None
 
 
 def membership_prices_live() -> list[MembershipPrice]:

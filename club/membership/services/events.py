@@ -24,7 +24,8 @@ from django.utils import timezone
 from rewards.ledger.models import SourceType
 from rewards.ledger.services import PointsGrant, points_grant_many
 
-from ..models import ClubMembership, InboxOutcome, MembershipPrice, StripeEventInbox
+from ..models import ClubMembership, InboxOutcome, StripeEventInbox
+from ..selectors import price_by_stripe_id
 from ..stripe_objects import checkout_facts, invoice_facts, stripe_time, subscription_state
 from .subscriptions import (
     Applied,
@@ -233,7 +234,7 @@ def _invoice_credit(
     ):
         price = membership.price
     else:
-        price = MembershipPrice.objects.filter(stripe_price_id=price_id).first() if price_id else None
+        price = price_by_stripe_id(price_id)
     if price is None or price.points_per_invoice <= 0:
         return
     points_grant_many(grants=[PointsGrant(

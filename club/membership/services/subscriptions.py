@@ -19,6 +19,7 @@ from django.utils import timezone
 from club.members.models import Member
 
 from ..models import STRIPE_STATUS_MAP, ClubMembership, MembershipPrice, MembershipSource, MembershipStatus
+from ..selectors import price_by_stripe_id
 from ..stripe_objects import STATUS_PROGRESS, CheckoutFacts, InvoiceFacts, SubscriptionState
 
 MIRRORED_FIELDS = (
@@ -41,14 +42,11 @@ def membership_lock(*, member_id: int) -> tuple[bool, ClubMembership | None]:
     # Two statements: the read must come after the lock is held, so that its snapshot sees what
     # the previous holder committed (one statement would read the membership as it was before
     # it waited for the lock).
+    if not Member.objects.select_for_update(no_key=True).filter(pk=member_id).exists():
+        return False, None
     if connection.vendor != "postgresql":
-        if not Member.objects.select_for_update(no_key=True).filter(pk=member_id).exists():
-            return False, None
         return True, ClubMembership.objects.select_related("price").filter(member_id=member_id).first()
-    with connection.cursor() as cursor:  # the ORM's queries, without their per-call compiling
-        cursor.execute(_LOCK_SQL, [member_id])
-        if cursor.fetchone() is None:
-            return False, None
+    with connection.cursor() as cursor:  # the ORM's query, without its per-call compiling
         cursor.execute(_READ_SQL, [member_id])
         row = cursor.fetchone()
     if row is None:
@@ -63,7 +61,6 @@ def membership_lock(*, member_id: int) -> tuple[bool, ClubMembership | None]:
 _MEMBERSHIP_FIELDS = [field for field in ClubMembership._meta.concrete_fields]
 _MEMBERSHIP_COLUMNS = [field.attname for field in _MEMBERSHIP_FIELDS]
 _PRICE_COLUMNS = [field.attname for field in MembershipPrice._meta.concrete_fields]
-_LOCK_SQL = f"SELECT 1 FROM {Member._meta.db_table} WHERE id = %s FOR NO KEY UPDATE"
 _READ_SQL = (
     "SELECT {membership}, {price} FROM {memberships} cm LEFT JOIN {prices} p ON p.id = cm.price_id "
     "WHERE cm.member_id = %s"
@@ -80,7 +77,7 @@ def _price_for(price_id: str, membership: ClubMembership | None = None) -> Membe
         return None
     if membership is not None and membership.price_id and membership.price.stripe_price_id == price_id:
         return membership.price
-    return MembershipPrice.objects.filter(stripe_price_id=price_id).first()
+    return price_by_stripe_id(price_id)
 
 
 def _order_key(at: dt.datetime | None, period_end: dt.datetime | None, status: str) -> tuple:
