@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
@@ -90,6 +91,16 @@ class ManagerRuleViewSet(ModelViewSet):
         return ManagerRuleForm
 
 
+class AssignmentIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("member", "manager")
+
+
+class ContactLogIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("member", "staff_user")
+
+
 class AssignmentFilterSet(WagtailFilterSet):
     manager = django_filters.ModelChoiceFilter(queryset=AccountManager.objects.order_by("display_name"),
                                                label=_("Manager"))
@@ -136,8 +147,7 @@ class ManagerAssignmentViewSet(_ChangedElsewhereViewSet):
     granted_action = "change"
     ordering = ["manager__display_name", "member_id"]
 
-    def get_queryset(self, request):
-        return ManagerAssignment.objects.select_related("member", "manager")
+    index_view_class = AssignmentIndexView
 
 
 class ContactFilterSet(WagtailFilterSet):
@@ -170,8 +180,7 @@ class ContactLogViewSet(_ChangedElsewhereViewSet):
     granted_action = "add"
     ordering = ["-happened_at", "-pk"]
 
-    def get_queryset(self, request):
-        return ContactLogEntry.objects.select_related("member", "staff_user")
+    index_view_class = ContactLogIndexView
 
 
 class CareMenu(ModelViewSetGroup):

@@ -197,3 +197,19 @@ def test_the_export_holds_the_care_rows_and_the_erasure_blanks_what_staff_wrote(
     entry = ContactLogEntry.objects.get(member=member)
     assert (entry.summary, entry.follow_up_on, entry.kind) == ("", None, "call")
     assert ContactLogEntry.objects.exclude(member=member).get().summary == "Someone else."
+
+
+def test_the_assignment_and_contact_listings_show_their_rows(client):
+    staff = staff_with_mfa(is_superuser=True)
+    client.force_login(staff)
+    members = MemberFactory.create_batch(3, customer_type="enterprise")
+    lan = manager("Lan")
+    for member in members:
+        manager_assign(member_id=member.pk, manager_id=lan.pk, staff_user=staff)
+        contact_log_add(member_id=member.pk, staff_user=staff, kind="call", happened_at=timezone.now(),
+                        summary="Called.")
+    for url in ("/admin/care/assignments/", "/admin/care/contacts/"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        html = page.content.decode()
+        assert all(str(member) in html for member in members), url
