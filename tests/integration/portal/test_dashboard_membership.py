@@ -56,3 +56,11 @@ def test_a_cancelled_member_is_shown_the_way_back(client, member):
     html = card(client)
     assert "Lapsed." in html and "About club membership" in html
     assert 'data-testid="membership-status"' not in html
+
+
+def test_the_dashboard_links_to_complaints_surveys_and_membership(client, member):
+    page = client.get(DASHBOARD).content.decode()
+    start = page.index('data-testid="dash-help"')
+    help_card = page[start:page.index("</section>", start)]
+    for name in ("portal:complaints", "portal:surveys", "portal:membership"):
+        assert f'href="{reverse(name)}"' in help_card
