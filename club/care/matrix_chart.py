@@ -75,8 +75,9 @@ def matrix_svg(points: Sequence[DimensionPoint]) -> SafeString:
         parts.append(_text(round(_x(value), 1), y1 + 18, str(value), text_anchor="middle"))
         parts.append(_text(x0 - 10, round(_y(value), 1) + 4, str(value), text_anchor="end"))
     parts.append(_text((x0 + x1) / 2, HEIGHT - 12, _("Satisfaction (mean, 1-5)"), text_anchor="middle"))
+    importance = escape(_("Importance (mean, 1-5)"))  # out of the f-string: makemessages reads it
     parts.append(f'<text transform="translate(16 {(y0 + y1) / 2}) rotate(-90)" text-anchor="middle">'
-                 f'{escape(_("Importance (mean, 1-5)"))}</text>')
+                 f'{importance}</text>')
     for item in plotted(points):
         label = f"{item.number}. {item.point.label}"
         parts.append(
