@@ -208,7 +208,10 @@ def test_queries_do_not_grow_with_the_batch(rules):
         return len(captured)
 
     queries(2)  # warm caches (settings rows, rules)
-    assert queries(5) == queries(60)
+    # Beyond the ledger's SMALL_BATCH the grants go through a temporary table (3 statements
+    # more than a small batch bound as VALUES); past that, nothing grows with the batch.
+    assert queries(20) == queries(60)
+    assert queries(5) <= queries(60)
 
 
 @pytest.mark.parametrize("enabled", [True, False], ids=["collector-on", "collector-off"])
