@@ -1,0 +1,2 @@
+"""club.profiles' admin: each line of issue 7 keeps its admin code in its own module here and
+adds one import line below (imported by ``club/profiles/wagtail_hooks.py``)."""

@@ -1,0 +1,5 @@
+from .profile import MemberProfile
+
+__all__ = [
+    "MemberProfile",
+]
