@@ -1,5 +1,8 @@
 from .profile import MemberProfile
+from .segments import SegmentOverride, SegmentRuleSet
 
 __all__ = [
     "MemberProfile",
+    "SegmentOverride",
+    "SegmentRuleSet",
 ]
