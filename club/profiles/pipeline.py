@@ -18,6 +18,7 @@ from django.utils.module_loading import import_string
 
 PIPELINE_STEPS: list[str] = [
     "club.profiles.services.refresh.profiles_refresh_step",
+    "club.profiles.segments.services.segments_classify",
 ]
 
 
