@@ -9,8 +9,10 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.contrib.settings.registry import register_setting
 
 from rewards.billing.viewsets import BillingEventViewSet, QuarantinedEventViewSet
+from rewards.bundles.models import BundleRecommenderSettings
 from rewards.bundles.viewsets import bundles_viewsets
 from rewards.catalogue.viewsets import catalogue_viewsets
 from rewards.discounts.viewsets import DiscountScheduleViewSet
@@ -18,6 +20,9 @@ from rewards.earning.viewsets import EarningRuleViewSet
 from rewards.tiers.viewsets import TierChangeViewSet, TierViewSet
 
 REWARDS_MENU_ORDER = 120  # just below Members (110)
+
+# Settings → Bundle recommender: headroom over usage, extra data for Performance Seekers...
+register_setting(BundleRecommenderSettings, icon="cogs")
 
 
 def _rewards_viewsets() -> list:

@@ -9,6 +9,7 @@ class BundlesConfig(AppConfig):
     def ready(self) -> None:
         from rewards.reference import reference_data_connect
 
-        from .selectors import LIVE_TEMPLATES
+        from .selectors import LIVE_TEMPLATES, RECOMMENDER_INPUTS
 
         reference_data_connect(LIVE_TEMPLATES)
+        reference_data_connect(RECOMMENDER_INPUTS)

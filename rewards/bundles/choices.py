@@ -49,3 +49,16 @@ class OutboxAction(models.TextChoices):
 class OutboxState(models.TextChoices):
     PENDING = "pending", _("Pending")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+
+
+class AddonService(models.TextChoices):
+    """The add-on services of the billing data (the telco sample's columns, imported as member
+    attributes with these keys, "Yes"/"No"/"No internet service"): what the add-on recommender
+    learns from. A component that *is* one of them says so, so the recommender can switch it on."""
+
+    ONLINE_SECURITY = "online_security", _("Online security")
+    ONLINE_BACKUP = "online_backup", _("Online backup")
+    DEVICE_PROTECTION = "device_protection", _("Device protection")
+    TECH_SUPPORT = "tech_support", _("Tech support")
+    STREAMING_TV = "streaming_tv", _("Streaming TV")
+    STREAMING_MOVIES = "streaming_movies", _("Streaming movies")

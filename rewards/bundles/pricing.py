@@ -29,6 +29,8 @@ class ComponentTerms:
     max_quantity: int
     step: int
     active: bool = True
+    kind: str = ""  # ComponentKind; the recommender sizes data, voice and SMS to usage
+    addon_service: str = ""  # AddonService, for add-ons the recommender may switch on
 
 
 @dataclass(frozen=True)

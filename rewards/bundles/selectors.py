@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet
 
 from club.members.models import Member
 from rewards.reference import ReferenceData
 
-from .models import BundleOrder, BundleOutbox, BundleTemplate, BundleTemplateLine, OutboxState
+from .addons import AddonCounts
+from .models import (
+    BundleAddonStats,
+    BundleOrder,
+    BundleOutbox,
+    BundleRecommenderSettings,
+    BundleTemplate,
+    BundleTemplateLine,
+    OutboxState,
+)
 
 
 def _live_templates_load() -> list[BundleTemplate]:
@@ -57,3 +69,40 @@ def bundle_orders_for_member(*, member_id: int) -> QuerySet[BundleOrder]:
 def bundle_outbox_pending(*, after: int, limit: int) -> list[BundleOutbox]:
     """Pending outbox rows above ``after``, oldest first (the partial index on pending ids)."""
     return list(BundleOutbox.objects.filter(state=OutboxState.PENDING, pk__gt=after).order_by("pk")[:limit])
+
+
+@dataclass(frozen=True)
+class RecommenderInputs:
+    """The marketer's recommender settings and the newest add-on counts (None: never counted)."""
+
+    headroom_percent: int
+    performance_extra_percent: int
+    usage_months: int
+    addon_suggestions: int
+    addon_counts: AddonCounts | None
+    addon_counts_at: dt.datetime | None = None
+
+
+def _recommender_inputs_load() -> RecommenderInputs:
+    """Two queries: the settings row (created with its defaults the first time) and the newest
+    add-on statistics."""
+    stored = BundleRecommenderSettings.load()
+    stats = BundleAddonStats.objects.order_by("-fitted_at", "-id").first()
+    return RecommenderInputs(
+        headroom_percent=stored.headroom_percent,
+        performance_extra_percent=stored.performance_extra_percent,
+        usage_months=stored.usage_months,
+        addon_suggestions=stored.addon_suggestions,
+        addon_counts=AddonCounts.from_json(stats.counts) if stats else None,
+        addon_counts_at=stats.fitted_at if stats else None,
+    )
+
+
+RECOMMENDER_INPUTS = ReferenceData(
+    "bundle-recommender-inputs", _recommender_inputs_load,
+    ("bundles.BundleRecommenderSettings", "bundles.BundleAddonStats"),
+)
+
+
+def bundle_recommender_inputs() -> RecommenderInputs:
+    return RECOMMENDER_INPUTS.get()

@@ -30,6 +30,7 @@ class BundleComponentViewSet(SnippetViewSet):
         Column("kind", label=_("Kind"), accessor="get_kind_display"),
         Column("unit_price_label", label=_("Unit price")),
         "unit_label",
+        Column("addon_service", label=_("Add-on service"), accessor="get_addon_service_display"),
         "min_quantity",
         "max_quantity",
         "step",
@@ -51,6 +52,7 @@ class BundleTemplateViewSet(SnippetViewSet):
         Column("plan_fit", label=_("Payment plan"), accessor="get_plan_fit_display"),
         Column("list_price", label=_("List price")),
         "validity_days",
+        BooleanColumn("quality_promise", label=_("Quality promise")),
     ]
     list_filter = ["plan_fit", "live"]
     search_fields = ["name", "code"]
@@ -60,6 +62,7 @@ class BundleTemplateViewSet(SnippetViewSet):
             FieldRowPanel([FieldPanel("name"), FieldPanel("code")]),
             FieldPanel("description"),
             FieldPanel("target_segments"),
+            FieldPanel("quality_promise"),
             MultiFieldPanel(
                 [FieldPanel("plan_fit"), FieldPanel("monthly_spending_cap")], heading=_("Payment plan")
             ),

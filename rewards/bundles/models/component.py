@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import RevisionMixin
 
-from ..choices import ComponentKind
+from ..choices import AddonService, ComponentKind
 from ..pricing import ComponentTerms
 from ..validation import component_problems
 
@@ -44,6 +44,18 @@ class BundleComponent(RevisionMixin, models.Model):
     max_quantity = models.PositiveIntegerField(_("largest quantity"))
     step = models.PositiveIntegerField(_("step"), default=1, validators=[MinValueValidator(1)])
     active = models.BooleanField(_("active"), default=True)
+    addon_service = models.CharField(
+        _("add-on service"),
+        max_length=20,
+        choices=AddonService.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "For add-ons: the service of the billing data this component is. The bundle recommender "
+            "switches it on for members who are likely to want it and leaves it off for members who "
+            "already have it. Empty: the recommender keeps the template's quantity."
+        ),
+    )
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="bundle_component")
 
     panels = [
@@ -54,6 +66,7 @@ class BundleComponent(RevisionMixin, models.Model):
             [FieldPanel("min_quantity"), FieldPanel("max_quantity"), FieldPanel("step")],
             heading=_("Quantities"),
         ),
+        FieldPanel("addon_service"),
         FieldPanel("active"),
     ]
 
@@ -100,4 +113,6 @@ class BundleComponent(RevisionMixin, models.Model):
             max_quantity=self.max_quantity,
             step=self.step,
             active=self.active,
+            kind=self.kind,
+            addon_service=self.addon_service,
         )

@@ -48,6 +48,17 @@ class BundleTemplate(DraftStateMixin, LockableMixin, RevisionMixin, ClusterableM
         default=DEFAULT_RETURN_WINDOW_DAYS,
         help_text=_("Members may return the bundle this many days after ordering. 0: no returns."),
     )
+    quality_promise = models.CharField(
+        _("quality promise"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_(
+            "A promise on network quality shown with the bundle, e.g. “4G+ priority: at least 10 Mbit/s "
+            "or the month's data back”. The recommender offers a bundle with a promise first to "
+            "Performance Seekers. Empty: no promise."
+        ),
+    )
 
     class Meta:
         verbose_name = _("bundle template")
