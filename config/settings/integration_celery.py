@@ -41,4 +41,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     # account managers by rule, after the nightly tier recompute (segments and types are fresh)
     "care-managers-assign": {"task": "care.managers_assign_by_rules", "schedule": crontab(hour=3, minute=30)},
+    # every member's profile, then segments and churn scores (club/profiles/pipeline.py): done
+    # before the audiences' counts (03:00) and the managers' rules (03:30) read the segments
+    "profiles-refresh-nightly": {
+        "task": "profiles.refresh_all_nightly", "schedule": crontab(hour=1, minute=30),
+    },
 }

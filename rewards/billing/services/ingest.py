@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from django.db import transaction
 from django.utils import timezone
 
+from ..listeners import billing_applied_notify
 from ..models import BillingEvent, EventSource, EventState, PendingReversal, QuarantineReason
 from ..selectors import member_ids_by_reference, stored_event_ids
 from .effects import batch_effects_apply, member_ids_lock
@@ -91,7 +92,8 @@ def _ingest(events: Sequence[object], source: str, batch_ref: str, position_offs
             member_ids_lock(c.member_id for c in fresh)
             fresh = _without_stored(fresh, outcomes)  # a concurrent batch may have committed them
         if fresh:
-            _apply(fresh, report, outcomes, refusals, received_at=received_at)
+            billing_applied_notify(
+                member_ids=_apply(fresh, report, outcomes, refusals, received_at=received_at))
         for refusal in refusals:
             outcomes[refusal.position] = EventOutcome(
                 refusal.position, refusal.event_id, Outcome.QUARANTINED, refusal.reason,
@@ -107,7 +109,8 @@ def _ingest(events: Sequence[object], source: str, batch_ref: str, position_offs
 
 
 def _apply(fresh: list[Candidate], report: IngestReport, outcomes: dict, refusals: list,
-           *, received_at) -> None:
+           *, received_at) -> set[int]:
+    """Store and apply the new events; returns the ids of the members whose events were stored."""
     plan = reversal_plan(candidates=fresh)
     refused = {refusal.position for refusal in plan.refused}
     refusals.extend(plan.refused)
@@ -145,6 +148,7 @@ def _apply(fresh: list[Candidate], report: IngestReport, outcomes: dict, refusal
     report.points_granted = effects.points_entries
     report.reversals_applied = effects.reversals_applied
     report.tier_changes = effects.tier_changes
+    return {row.member_id for row in rows if row.event.event_id in written}
 
 
 def _originals_reverse(pairs, written: dict[str, int]):

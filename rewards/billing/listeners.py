@@ -1,0 +1,33 @@
+"""Who hears that billing events were applied: a registry for higher layers.
+
+``club.profiles`` refreshes a member's profile when their events arrive, but billing is a
+lower layer and may not import it. A higher app registers a listener here (in its
+``AppConfig.ready``); after a batch's transaction commits, each listener is called once with
+the ids of the members whose new events the batch stored (applied, reversing or reversed).
+A batch that rolls back calls nobody. Listeners should only queue work (a task taking the
+ids), never do it inline: they run in the ingesting request or command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from functools import partial
+
+from django.db import transaction
+
+_LISTENERS: list[Callable[[list[int]], object]] = []
+
+
+def billing_applied_listener_register(listener: Callable[[list[int]], object]) -> None:
+    """Register ``listener(member_ids)``, called after commit (once per function)."""
+    if listener not in _LISTENERS:
+        _LISTENERS.append(listener)
+
+
+def billing_applied_notify(*, member_ids: Collection[int]) -> None:
+    """Inside the batch's transaction: call every listener with ``member_ids`` once it commits."""
+    if not member_ids:
+        return
+    ids = sorted(member_ids)
+    for listener in _LISTENERS:
+        transaction.on_commit(partial(listener, ids))
