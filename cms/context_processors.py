@@ -14,6 +14,7 @@ FIXED_LINKS = {
     "dashboard": "portal:dashboard",
     "rewards": "portal:rewards",
     "statement": "portal:statement",
+    "bundles": "portal:bundles",
     "preferences": "portal:preferences",
     "link": "portal:link",
     "admin": "wagtailadmin_home",

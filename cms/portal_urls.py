@@ -27,3 +27,6 @@ urlpatterns += portal_membership.urlpatterns
 from . import portal_surveys  # noqa: E402, I001 (satisfaction surveys and complaints: club.care)
 
 urlpatterns += portal_surveys.urlpatterns
+from . import portal_bundles  # noqa: E402, I001 (the bundle builder and "My bundles": rewards.bundles)
+
+urlpatterns += portal_bundles.urlpatterns

@@ -107,6 +107,8 @@ class TemplateOption:
     target_segments: tuple[str, ...] = ()
     monthly_spending_cap: Decimal | None = None
     quality_promise: str = ""
+    description: str = ""
+    return_window_days: int = 0
 
     @classmethod
     def of(cls, template) -> TemplateOption:
@@ -119,6 +121,8 @@ class TemplateOption:
             target_segments=tuple(template.target_segments or ()),
             monthly_spending_cap=template.monthly_spending_cap,
             quality_promise=template.quality_promise,
+            description=template.description,
+            return_window_days=template.return_window_days,
         )
 
     def suits(self, member: MemberFacts) -> bool:

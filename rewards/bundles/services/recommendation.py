@@ -39,6 +39,8 @@ RECOMMEND_MEMBER_FIELDS = (*MEMBER_FIELDS, "plan_name", "attributes")
 class PricedRecommendation:
     recommendation: Recommendation
     quote: BundleQuote
+    # every template that suits the member (the recommended one included): (id, name)
+    choices: tuple[tuple[int, str], ...] = ()
 
 
 def usage_window(on: dt.date, months: int) -> tuple[dt.date, dt.date]:
@@ -74,16 +76,18 @@ def member_facts(member: Member) -> MemberFacts:
     )
 
 
-def recommendation_for(*, member: Member, usage: Usage, on: dt.date,
-                       rolling_spend: Decimal | None = None) -> PricedRecommendation | None:
+def recommendation_for(*, member: Member, usage: Usage, on: dt.date, rolling_spend: Decimal | None = None,
+                       template_id: int | None = None) -> PricedRecommendation | None:
     """The recommendation for a member already read, priced with their discounts; None when no
-    template suits them or the quote is refused (an inactive line)."""
+    template suits them or the quote is refused (an inactive line). ``template_id``: size that
+    template (one that suits the member) rather than choose one."""
     inputs = bundle_recommender_inputs()
     templates = bundle_templates_suiting(segment=member.segment, payment_plan=member.payment_plan)
+    considered = [t for t in templates if template_id is None or t.pk == template_id]
     recommendation = bundle_recommend(
         member=member_facts(member),
         usage=usage,
-        templates=[TemplateOption.of(template) for template in templates],
+        templates=[TemplateOption.of(template) for template in considered],
         terms=recommender_terms(inputs),
         addon_counts=inputs.addon_counts,
     )
@@ -97,18 +101,19 @@ def recommendation_for(*, member: Member, usage: Usage, on: dt.date,
         )
     except Refused:
         return None
-    return PricedRecommendation(recommendation, quote)
+    return PricedRecommendation(recommendation, quote, tuple((t.pk, t.name) for t in templates))
 
 
 def bundle_recommendation_for_member(
-    *, member_id: int, on: dt.date | None = None
+    *, member_id: int, on: dt.date | None = None, template_id: int | None = None
 ) -> PricedRecommendation | None:
     """The bundle recommended to the member today (or on ``on``), priced; None when there is
-    no such member, no template suits them, or their line cannot order."""
+    no such member, no template suits them, or their line cannot order. ``template_id``: that
+    template sized for the member (None when it does not suit them)."""
     on = on or timezone.localdate()
     member = Member.objects.only(*RECOMMEND_MEMBER_FIELDS).filter(pk=member_id).first()
     if member is None:
         return None
     months = bundle_recommender_inputs().usage_months
     usage = member_usage(member_id=member.pk, on=on, months=months)
-    return recommendation_for(member=member, usage=usage, on=on)
+    return recommendation_for(member=member, usage=usage, on=on, template_id=template_id)
