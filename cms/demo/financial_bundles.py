@@ -15,7 +15,10 @@ from decimal import Decimal
 from django.db import transaction
 
 from club.members.models import Segment
+from cms.demo.financial_bundle_addons import demo_member_addons_load
+from rewards.bundles.choices import AddonService
 from rewards.bundles.models import BundleComponent, BundleTemplate, BundleTemplateLine, ComponentKind, PlanFit
+from rewards.bundles.services import bundle_addon_stats_refresh
 
 # code, kind, name, unit, unit price (VND), smallest, largest, step
 COMPONENTS = [
@@ -25,7 +28,19 @@ COMPONENTS = [
     ("streaming", ComponentKind.ADD_ON, "Streamly Premium streaming", "month", 59_000, 0, 1, 1),
     ("device-protection", ComponentKind.ADD_ON, "Device protection", "month", 45_000, 0, 1, 1),
     ("cloud-50gb", ComponentKind.PARTNER, "Cloud storage 50 GB (partner)", "month", 25_000, 0, 1, 1),
+    ("online-security", ComponentKind.ADD_ON, "Online security", "month", 20_000, 0, 1, 1),
+    ("online-backup", ComponentKind.ADD_ON, "Online backup", "month", 15_000, 0, 1, 1),
+    ("tech-support", ComponentKind.ADD_ON, "Tech support line", "month", 30_000, 0, 1, 1),
 ]
+# The add-on service of the billing data each add-on is, for the recommender (set when empty).
+ADDON_SERVICES = {
+    "streaming": AddonService.STREAMING_TV,
+    "device-protection": AddonService.DEVICE_PROTECTION,
+    "online-security": AddonService.ONLINE_SECURITY,
+    "online-backup": AddonService.ONLINE_BACKUP,
+    "tech-support": AddonService.TECH_SUPPORT,
+}
+DATA_MAX_PROMISE = "4G+ priority: at least 10 Mbit/s at peak hours, or the month's data is on us."
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,7 @@ class DemoBundle:
     lines: tuple[tuple[str, int], ...]  # component code, default quantity
     spending_cap: int | None = None
     validity_days: int = 30
+    quality_promise: str = ""
 
 
 CONTROL_SEEKERS_BUDGET_PACK = "control-seekers-budget-pack"
@@ -60,6 +76,7 @@ DEMO_BUNDLES = [
         (Segment.PERFORMANCE_SEEKERS,),
         PlanFit.ANY,
         (("data-gb", 20), ("streaming", 1)),
+        quality_promise=DATA_MAX_PROMISE,
     ),
     DemoBundle(
         "cost-cutters-basic",
@@ -93,6 +110,16 @@ DEMO_BUNDLES = [
         PlanFit.ANY,
         (("data-gb", 3), ("voice-min", 60)),
     ),
+    DemoBundle(
+        "everyday-flex",
+        "Everyday flex: data, minutes, SMS and the extras you choose",
+        "Sized to how you use your line; switch on online security, backup, device protection, tech "
+        "support or streaming as you like.",
+        (),
+        PlanFit.ANY,
+        (("data-gb", 5), ("voice-min", 90), ("sms", 50), ("online-security", 0), ("online-backup", 0),
+         ("device-protection", 0), ("tech-support", 0), ("streaming", 0)),
+    ),
 ]
 
 
@@ -100,6 +127,9 @@ DEMO_BUNDLES = [
 class BundlesDemoResult:
     components_created: int
     templates_created: int
+    components_marked: int = 0  # add-ons given their billing-data service
+    promises_added: int = 0
+    members_with_addons: int = 0  # demo subscribers given add-on services
 
 
 def _template_create(spec: DemoBundle, components: dict[str, BundleComponent]) -> BundleTemplate:
@@ -111,6 +141,7 @@ def _template_create(spec: DemoBundle, components: dict[str, BundleComponent]) -
         plan_fit=spec.plan_fit,
         monthly_spending_cap=Decimal(spec.spending_cap) if spec.spending_cap else None,
         validity_days=spec.validity_days,
+        quality_promise=spec.quality_promise,
         live=False,
         lines=[
             BundleTemplateLine(component=components[code], quantity=quantity, sort_order=i)
@@ -136,6 +167,7 @@ def demo_bundles_load() -> BundlesDemoResult:
             min_quantity=low,
             max_quantity=high,
             step=step,
+            addon_service=ADDON_SERVICES.get(code, ""),
         )
         for code, kind, name, unit, price, low, high, step in COMPONENTS
         if code not in existing
@@ -148,7 +180,43 @@ def demo_bundles_load() -> BundlesDemoResult:
         BundleTemplate.objects.filter(code__in=[s.code for s in DEMO_BUNDLES]).values_list("code", flat=True)
     )
     created = [_template_create(spec, components) for spec in DEMO_BUNDLES if spec.code not in known]
-    return BundlesDemoResult(components_created=len(new_components), templates_created=len(created))
+    members = demo_member_addons_load()
+    if members:
+        bundle_addon_stats_refresh()
+    return BundlesDemoResult(
+        components_created=len(new_components),
+        templates_created=len(created),
+        components_marked=_addon_services_mark(components),
+        promises_added=_promises_add(),
+        members_with_addons=members,
+    )
+
+
+def _addon_services_mark(components: dict[str, BundleComponent]) -> int:
+    """Give the demo's add-ons made before the recommender their service, where still empty
+    (a marketer's choice is kept)."""
+    marked = 0
+    for code, service in ADDON_SERVICES.items():
+        component = components.get(code)
+        if component is not None and not component.addon_service:
+            component.addon_service = service
+            component.save(update_fields=["addon_service"])
+            marked += 1
+    return marked
+
+
+def _promises_add() -> int:
+    """The demo's quality promises on templates made before the field, where still empty."""
+    added = 0
+    for spec in DEMO_BUNDLES:
+        if not spec.quality_promise:
+            continue
+        template = BundleTemplate.objects.filter(code=spec.code, quality_promise="").first()
+        if template is not None:
+            template.quality_promise = spec.quality_promise
+            template.save_revision().publish()
+            added += 1
+    return added
 
 
 def demo_bundles() -> dict[str, BundleTemplate]:

@@ -18,10 +18,11 @@ def test_the_demo_bundles_load_once():
 
     second = demo_bundles_load()
 
-    assert (first.components_created, first.templates_created) == (6, 6)
-    assert (second.components_created, second.templates_created) == (0, 0)
+    assert (first.components_created, first.templates_created) == (9, 7)
+    assert (second.components_created, second.templates_created, second.components_marked,
+            second.promises_added, second.members_with_addons) == (0, 0, 0, 0, 0)
     assert sorted(BundleTemplate.objects.values_list("pk", "latest_revision_id")) == sorted(revisions)
-    assert BundleComponent.objects.count() == 6
+    assert BundleComponent.objects.count() == 9
 
 
 def test_demo_bundles_returns_the_published_templates_by_code():
@@ -34,6 +35,7 @@ def test_demo_bundles_returns_the_published_templates_by_code():
         "devicers-care",
         "vip-all-in",
         "novices-starter",
+        "everyday-flex",
     ]
     assert all(template.live for template in bundles.values())
     budget = bundles[CONTROL_SEEKERS_BUDGET_PACK]
@@ -54,3 +56,41 @@ def test_demo_bundles_returns_the_published_templates_by_code():
         "curious_novices",
         "control_seekers",
     }
+
+
+def test_an_older_demo_gets_the_add_on_services_and_the_quality_promise_once():
+    # given: the demo as loaded before the recommender (no add-on services, no promise)
+    demo_bundles_load()
+    BundleComponent.objects.update(addon_service="")
+    data_max = BundleTemplate.objects.get(code="performance-data-max")
+    data_max.quality_promise = ""
+    data_max.save_revision().publish()
+
+    again = demo_bundles_load()
+
+    assert (again.components_marked, again.promises_added) == (5, 1)
+    assert BundleComponent.objects.get(code="online-backup").addon_service == "online_backup"
+    data_max.refresh_from_db()
+    assert data_max.live and data_max.quality_promise.startswith("4G+ priority")
+    assert (demo_bundles_load().components_marked, demo_bundles_load().promises_added) == (0, 0)
+
+
+def test_demo_subscribers_get_add_on_services_once_and_the_counts_are_refreshed():
+    from club.members.models import Member
+    from rewards.bundles.models import BundleAddonStats
+    from tests.factories import MemberFactory
+
+    members = [MemberFactory(segment=segment) for segment in ("vip", "cost_cutters", "") * 20]
+    kept = MemberFactory(attributes={"online_security": "Yes", "internet_service": "DSL"})
+
+    first = demo_bundles_load()
+
+    assert first.members_with_addons == len(members)
+    attributes = Member.objects.get(pk=members[0].pk).attributes
+    assert set(attributes) == {"internet_service", "online_security", "online_backup", "tech_support",
+                               "device_protection", "streaming_tv", "streaming_movies"}
+    assert Member.objects.get(pk=kept.pk).attributes == {"online_security": "Yes", "internet_service": "DSL"}
+    stats = BundleAddonStats.objects.get()
+    assert 0 < stats.customers <= len(members) + 1
+    assert demo_bundles_load().members_with_addons == 0
+    assert BundleAddonStats.objects.count() == 1
