@@ -232,8 +232,8 @@ def bundle_price(request: HttpRequest, member) -> HttpResponse:
         quote = bundle_quote(member_id=member.pk, template_id=found.recommendation.template.id,
                              quantities=requested.quantities)
         problems = list(_quote_problems(quote).values()) or ([quote.message] if quote.error else [])
-    return render(request, "portal/bundles/_price.html", {"quote": quote, "problems": problems},
-                  status=400 if problems else 200)
+    # 200 even with problems: they are the block's content, and HTMX swaps in only 2xx answers
+    return render(request, "portal/bundles/_price.html", {"quote": quote, "problems": problems})
 
 
 @dataclass(frozen=True)

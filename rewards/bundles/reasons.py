@@ -68,8 +68,7 @@ def _feature_text(feature: str) -> str:
 
 
 def _service_text(service: str) -> str:
-    labels = dict(AddonService.choices)
-    return str(labels.get(service, service)).lower()
+    return str(dict(AddonService.choices).get(service, service))
 
 
 def _value_text(key: str, value) -> str:

@@ -214,7 +214,7 @@ def test_an_add_on_members_like_this_one_have_is_switched_on_with_the_evidence()
     security = found.line("security").reason
     assert security.code == "addon_suggested_with"
     with translation.override("en"):
-        assert security.text == "Added: 67% of members with online backup have online security."
+        assert security.text == "Added: 67% of members with Online backup have Online security."
 
 
 def test_add_ons_are_left_off_when_not_suggested_and_without_counts():
