@@ -19,6 +19,7 @@ from django.utils.module_loading import import_string
 PIPELINE_STEPS: list[str] = [
     "club.profiles.services.refresh.profiles_refresh_step",
     "club.profiles.segments.services.segments_classify",
+    "club.profiles.churn.services.churn_scores_step",
 ]
 
 

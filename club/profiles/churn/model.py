@@ -71,7 +71,10 @@ class ModelSpec:
         return standardised @ self.coefficients + self.intercept
 
     def probabilities(self, inputs: Sequence[ChurnInputs]) -> np.ndarray:
-        return _sigmoid(self.log_odds(self.standardised(inputs)))
+        return self.probabilities_from_standardised(self.standardised(inputs))
+
+    def probabilities_from_standardised(self, standardised: np.ndarray) -> np.ndarray:
+        return _sigmoid(self.log_odds(standardised))
 
     def factor_contributions(self, standardised: np.ndarray) -> np.ndarray:
         """Rows x ``factor_codes``: each input's share of the log-odds (columns summed)."""

@@ -1,0 +1,109 @@
+"""Churn scoring: ``MemberProfile.churn_score``, ``churn_factors`` and ``churn_scored_at`` from
+the active ``ChurnModel``, set-based, a chunk of members at a time.
+
+Per chunk: one read of the members' columns and profile figures (``values_list``), the scores
+and factors of the whole chunk with numpy, one UPDATE of the scored rows (on PostgreSQL an
+``UPDATE ... FROM unnest(...)`` of three arrays; ``bulk_update`` elsewhere) and one UPDATE
+that clears the rows the model must not score. Only members who consented to profiling from
+usage data are scored; a line that has left (status churned) is not scored either. Their
+scores, factors and time stamp are null / empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Sequence
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from club.members.models import MemberStatus
+
+from ..chunks import id_chunks
+from ..models import ChurnModel, MemberProfile
+from .factors import top_factors
+from .features import PROFILE_FIELDS, inputs_from_member_values, profile_figures
+from .model import ModelSpec
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 2000
+MEMBER_COLUMNS = ("member__activation_date", "member__plan_name", "member__payment_plan",
+                  "member__attributes")
+SCORED = Q(member__consent_profiling=True) & ~Q(member__status=MemberStatus.CHURNED)
+
+
+def churn_model_spec(model: ChurnModel) -> ModelSpec:
+    return ModelSpec.from_json(features=model.features, scaling=model.scaling,
+                               coefficients=model.coefficients, intercept=model.intercept)
+
+
+def churn_scores_refresh(*, member_ids: Sequence[int] | None = None, on: dt.date | None = None) -> int:
+    """Score these members (all members with a profile when ``None``) with the active model, as
+    of the day ``on`` (today in the operator's zone by default). Returns how many were scored.
+    Without an active model nothing changes (fit one with ``manage.py churn_fit``)."""
+    model = ChurnModel.objects.filter(active=True).first()
+    if model is None:
+        logger.info("churn scoring skipped: no active churn model (run manage.py churn_fit)")
+        return 0
+    spec = churn_model_spec(model)
+    on = on or timezone.localdate()
+    scored = 0
+    for chunk in id_chunks(ids=member_ids, every=MemberProfile.objects.all(), field="member_id",
+                           size=CHUNK_SIZE):
+        scored += _score_chunk(chunk, spec=spec, on=on, now=timezone.now())
+    return scored
+
+
+def churn_scores_step(*, member_ids: Sequence[int], on: dt.date) -> int:
+    """The profiles pipeline's churn step (``club.profiles.pipeline``)."""
+    return churn_scores_refresh(member_ids=member_ids, on=on)
+
+
+def _score_chunk(member_ids: list[int], *, spec: ModelSpec, on: dt.date, now: dt.datetime) -> int:
+    rows = list(
+        MemberProfile.objects.filter(SCORED, member_id__in=member_ids)
+        .values_list("member_id", *MEMBER_COLUMNS, *PROFILE_FIELDS)
+    )
+    width = len(MEMBER_COLUMNS)
+    inputs = [
+        inputs_from_member_values(
+            {"activation_date": row[1], "plan_name": row[2], "payment_plan": row[3], "attributes": row[4]},
+            profile=profile_figures(row[1 + width:]), on=on,
+        )
+        for row in rows
+    ]
+    scored_ids = [row[0] for row in rows]
+    with transaction.atomic():
+        if inputs:
+            standardised = spec.standardised(inputs)
+            scores = spec.probabilities_from_standardised(standardised)
+            factors = top_factors(inputs, spec.factor_contributions(standardised), spec.factor_codes)
+            _write_scores(scored_ids, [float(score) for score in scores], factors, now=now)
+        (MemberProfile.objects.filter(member_id__in=member_ids).exclude(member_id__in=scored_ids)
+         .filter(Q(churn_score__isnull=False) | Q(churn_scored_at__isnull=False))
+         .update(churn_score=None, churn_factors=[], churn_scored_at=None))
+    return len(scored_ids)
+
+
+def _write_scores(member_ids: list[int], scores: list[float], factors: list[list[dict]], *,
+                  now: dt.datetime) -> None:
+    if connection.vendor == "postgresql":
+        table = MemberProfile._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS p SET churn_score = v.score, churn_factors = v.factors::jsonb, "
+                f"churn_scored_at = %s "
+                f"FROM unnest(%s::bigint[], %s::float8[], %s::text[]) AS v(member_id, score, factors) "
+                f"WHERE p.member_id = v.member_id",
+                [now, member_ids, scores, [json.dumps(item) for item in factors]],
+            )
+        return
+    profiles = [MemberProfile(member_id=member_id, churn_score=score, churn_factors=member_factors,
+                              churn_scored_at=now)
+                for member_id, score, member_factors in zip(member_ids, scores, factors, strict=True)]
+    MemberProfile.objects.bulk_update(profiles, ["churn_score", "churn_factors", "churn_scored_at"],
+                                      batch_size=500)
