@@ -242,3 +242,52 @@ def test_the_snippet_lists_open(editor):
     assert editor.get(reverse(f"{COMPONENTS}:list")).status_code == 200
     response = editor.get(reverse(f"{TEMPLATES}:list"))
     assert response.status_code == 200 and "160000" in response.content.decode().replace(",", "")
+
+
+def test_staff_mark_an_add_on_with_its_billing_service_and_a_template_with_a_quality_promise(editor):
+    response = editor.post(ADD_COMPONENT_URL, {
+        "code": "online-security", "kind": "add_on", "name": "Online security", "unit_label": "month",
+        "unit_price": "20000", "min_quantity": "0", "max_quantity": "1", "step": "1",
+        "addon_service": "online_security", "active": "on",
+    })
+    assert response.status_code == 302, response.context["form"].errors
+    security = BundleComponent.objects.get(code="online-security")
+    assert security.addon_service == "online_security"
+    edit = editor.get(reverse(f"{COMPONENTS}:edit", args=[security.pk])).content.decode()
+    assert "The bundle recommender switches it on for members who are likely to want it" in edit
+
+    data = component("data-gb")
+    created = editor.post(ADD_TEMPLATE_URL, template_form(
+        rows=[(data, 20), (security, 0)], segments=("performance_seekers",), plan_fit="any",
+        monthly_spending_cap="", code="data-max",
+        quality_promise="4G+ priority: 10 Mbit/s or your data back",
+    ))
+    assert created.status_code == 302, created.context["form"].errors
+    bundle = BundleTemplate.objects.get(code="data-max")
+    assert (bundle.live, bundle.quality_promise) == (True, "4G+ priority: 10 Mbit/s or your data back")
+    assert "Quality promise" in editor.get(reverse(f"{TEMPLATES}:list")).content.decode()
+
+
+def test_the_recommender_settings_are_edited_with_help_and_checked(client):
+    from rewards.bundles.models import BundleRecommenderSettings
+
+    client.force_login(
+        staff_with_mfa("wagtailadmin.access_admin", "bundles.change_bundlerecommendersettings")
+    )
+    url = reverse("wagtailsettings:edit", args=["bundles", "bundlerecommendersettings"])
+    page = client.get(url, follow=True)
+    assert page.status_code == 200
+    url = page.redirect_chain[-1][0] if page.redirect_chain else url
+    assert "20% turns 8.3 GB a month into 10 GB" in page.content.decode()
+
+    refused = client.post(url, {"headroom_percent": "20", "performance_extra_percent": "30",
+                                "usage_months": "13", "addon_suggestions": "3"})
+    assert refused.status_code == 200
+    assert BundleRecommenderSettings.load().usage_months == 3
+
+    saved = client.post(url, {"headroom_percent": "10", "performance_extra_percent": "40",
+                              "usage_months": "6", "addon_suggestions": "2"})
+    assert saved.status_code == 302
+    stored = BundleRecommenderSettings.load()
+    assert (stored.headroom_percent, stored.performance_extra_percent, stored.usage_months,
+            stored.addon_suggestions) == (10, 40, 6, 2)
