@@ -6,7 +6,7 @@ Scenario modules import Django code inside ``run`` only: the registry is read be
 
 from types import ModuleType
 
-from . import accrual, capcheck, dashboard, fanout, import_subscribers, redemption, webhooks
+from . import accrual, capcheck, dashboard, fanout, import_subscribers, profiles, redemption, webhooks
 
 SCENARIOS: dict[str, ModuleType] = {
     import_subscribers.NAME: import_subscribers,
@@ -16,4 +16,5 @@ SCENARIOS: dict[str, ModuleType] = {
     capcheck.NAME: capcheck,
     dashboard.NAME: dashboard,
     webhooks.NAME: webhooks,
+    profiles.NAME: profiles,
 }

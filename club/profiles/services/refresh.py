@@ -24,6 +24,7 @@ from .refresh_sql import refresh_parameters, refresh_statement
 
 DEFAULT_CHUNK_SIZE = 10_000
 MAX_CHUNK_SIZE = 50_000
+CHUNK_WORK_MEM = "64MB"
 
 
 @dataclass(frozen=True)
@@ -62,13 +63,34 @@ def member_id_chunks(*, chunk_size: int) -> Iterator[list[int]]:
                    .values_list("pk", flat=True)[:chunk_size])
         if not ids:
             return
-        yield ids
+        yield KeysetChunk(ids)
         last = ids[-1]
 
 
+class KeysetChunk(list):
+    """A chunk of ``member_id_chunks``: sorted ids that are every member from the first to the
+    last (read in one keyset query). A plain list to every pipeline step; the profile step
+    filters such a chunk by its range alone."""
+
+
+def _as_range_if_whole(ids: Sequence[int]) -> Sequence[int] | range:
+    """``ids`` as a ``range`` when no member between the first and the last is left out: a
+    keyset chunk, or ids without gaps."""
+    if isinstance(ids, KeysetChunk) or ids[-1] - ids[0] + 1 == len(ids):
+        return range(ids[0], ids[-1] + 1)
+    return ids
+
+
 def _refresh_chunk(ids: Sequence[int], windows: ProfileWindows) -> int:
+    """One statement for the chunk (``ids`` sorted, unique, not empty), in the caller's
+    transaction. On PostgreSQL, for the rest of that transaction: no JIT compiler (compiling
+    the statement costs more than running it on a chunk) and room for the chunk's sorts in
+    memory (``CHUNK_WORK_MEM``; the default 4 MB spills a chunk of 10,000 to disk)."""
+    statement = refresh_statement(_as_range_if_whole(ids))
     with connection.cursor() as cursor:
-        cursor.execute(refresh_statement(ids), refresh_parameters(windows, timezone.now()))
+        if connection.vendor == "postgresql" and connection.in_atomic_block:
+            cursor.execute(f"SET LOCAL jit = off; SET LOCAL work_mem = '{CHUNK_WORK_MEM}'")
+        cursor.execute(statement, refresh_parameters(windows, timezone.now()))
         return max(cursor.rowcount, 0)
 
 
@@ -91,7 +113,7 @@ def profiles_refresh(*, member_ids: Sequence[int] | None = None, on: dt.date | N
 
 def profiles_refresh_step(*, member_ids: Sequence[int], on: dt.date) -> int:
     """The pipeline's first step: the profiles of one chunk (sorted ids), in its transaction."""
-    ids = _member_ids_checked(member_ids)
+    ids = member_ids if isinstance(member_ids, KeysetChunk) else _member_ids_checked(member_ids)
     if not ids:
         return 0
     return _refresh_chunk(ids, ProfileWindows.as_of(on, settings.TIME_ZONE))
