@@ -12,6 +12,7 @@ from wagtail import blocks
 
 from .activity import NoUsageCondition, PointsBalanceCondition, RecentRedemptionCondition, SpendCondition
 from .base import ConditionBlock, condition_filter, condition_text
+from .churn import ChurnRiskCondition
 from .lifecycle import AnniversaryCondition, BirthdayCondition, ExpiringPointsCondition, TierChangeCondition
 from .profile import (
     AgeCondition,
@@ -50,4 +51,5 @@ def condition_blocks() -> list[tuple[str, blocks.Block]]:
         ("anniversary", AnniversaryCondition()),
         ("tier_change", TierChangeCondition()),
         ("points_expiring", ExpiringPointsCondition()),
+        ("churn_risk", ChurnRiskCondition()),
     ]
