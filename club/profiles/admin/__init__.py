@@ -2,4 +2,5 @@
 adds one import line below (imported by ``club/profiles/wagtail_hooks.py``)."""
 
 from . import churn as churn_admin  # noqa: F401
+from . import profile_view as profile_admin  # noqa: F401
 from . import segments as segments_admin  # noqa: F401
