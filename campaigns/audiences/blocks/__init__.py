@@ -13,6 +13,7 @@ from wagtail import blocks
 from .activity import NoUsageCondition, PointsBalanceCondition, RecentRedemptionCondition, SpendCondition
 from .base import ConditionBlock, condition_filter, condition_text
 from .churn import ChurnRiskCondition
+from .customer_class import CustomerClassCondition
 from .lifecycle import AnniversaryCondition, BirthdayCondition, ExpiringPointsCondition, TierChangeCondition
 from .profile import (
     AgeCondition,
@@ -52,4 +53,5 @@ def condition_blocks() -> list[tuple[str, blocks.Block]]:
         ("tier_change", TierChangeCondition()),
         ("points_expiring", ExpiringPointsCondition()),
         ("churn_risk", ChurnRiskCondition()),
+        ("customer_class", CustomerClassCondition()),
     ]
