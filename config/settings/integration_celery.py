@@ -46,4 +46,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "profiles-refresh-nightly": {
         "task": "profiles.refresh_all_nightly", "schedule": crontab(hour=1, minute=30),
     },
+    # the bundle recommender's add-on counts, from the members' add-on services (docs/bundles.md)
+    "bundles-addon-stats": {
+        "task": "bundles.addon_stats_refresh_nightly", "schedule": crontab(hour=4, minute=0),
+    },
 }

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from itertools import combinations
 
+from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.fields.json import KT
 from django.utils import timezone
@@ -17,6 +18,8 @@ from club.members.models import Member, MemberStatus
 
 from ..addons import NO_INTERNET, SERVICES, AddonCounts
 from ..models import BundleAddonStats
+
+STATS_KEPT = 30  # a month of nightly counts, to compare
 
 
 @dataclass(frozen=True)
@@ -56,9 +59,13 @@ def addon_counts_from_members() -> AddonCounts:
 
 
 def bundle_addon_stats_refresh(*, at: dt.datetime | None = None) -> AddonStatsResult:
-    """Count now and store the counts (the recommender uses the newest row)."""
+    """Count now and store the counts (the recommender uses the newest row); rows beyond the
+    newest ``STATS_KEPT`` are deleted."""
     counts = addon_counts_from_members()
-    stats = BundleAddonStats.objects.create(
-        fitted_at=at or timezone.now(), customers=counts.customers, counts=counts.as_json()
-    )
+    with transaction.atomic():
+        stats = BundleAddonStats.objects.create(
+            fitted_at=at or timezone.now(), customers=counts.customers, counts=counts.as_json()
+        )
+        kept = BundleAddonStats.objects.order_by("-fitted_at", "-id").values("pk")[:STATS_KEPT]
+        BundleAddonStats.objects.exclude(pk__in=kept).delete()
     return AddonStatsResult(stats_id=stats.pk, customers=counts.customers)

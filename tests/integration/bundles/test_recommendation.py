@@ -126,3 +126,18 @@ def test_the_add_on_counts_come_from_the_members_and_switch_an_add_on_on():
     # fewer than 20 members with backup: the evidence is the share of all members
     assert (reason.code, reason.value("percent")) == ("addon_suggested", 100)
     assert [score.service for score in found.recommendation.addons][0] == "online_security"
+
+
+def test_the_nightly_task_refreshes_the_counts_and_keeps_the_last_thirty():
+    from rewards.bundles.services.addon_stats import STATS_KEPT
+    from rewards.bundles.tasks import bundle_addon_stats_refresh_nightly
+
+    _telco_member(1, online_backup="Yes")
+    for day in range(STATS_KEPT + 2):
+        bundle_addon_stats_refresh(at=dt.datetime(2026, 10, 1, tzinfo=dt.UTC) + dt.timedelta(days=day))
+
+    assert bundle_addon_stats_refresh_nightly.apply().get() == 1
+    assert BundleAddonStats.objects.count() == STATS_KEPT
+    assert BundleAddonStats.objects.order_by("fitted_at").first().fitted_at == dt.datetime(
+        2026, 10, 4, tzinfo=dt.UTC
+    )
