@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('fitted_at', models.DateTimeField(verbose_name='fitted at')),
                 ('customers', models.PositiveIntegerField(verbose_name='members counted')),
-                ('counts', models.JSONField(help_text='AddonCounts.as_json()', verbose_name='counts')),
+                ('counts', models.JSONField(help_text='How many members hold each add-on, alone and with each other add-on, plan and Internet service.', verbose_name='counts')),
             ],
             options={
                 'verbose_name': 'bundle add-on statistics',

@@ -68,7 +68,12 @@ class BundleAddonStats(models.Model):
 
     fitted_at = models.DateTimeField(_("fitted at"))
     customers = models.PositiveIntegerField(_("members counted"))
-    counts = models.JSONField(_("counts"), help_text=_("AddonCounts.as_json()"))
+    counts = models.JSONField(
+        _("counts"),
+        help_text=_(
+            "How many members hold each add-on, alone and with each other add-on, plan and Internet service."
+        ),
+    )
 
     class Meta:
         verbose_name = _("bundle add-on statistics")
