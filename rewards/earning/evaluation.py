@@ -4,6 +4,7 @@ rules, members and cap counters for a whole batch in a few queries and calls the
 Points of one rule for one event: whole steps of the amount (or of each usage unit) times the
 step's points, times the member's multipliers (the tier's own multiplier, unless the rule
 opts out, and the rule's matching tier, segment and customer-type rows), rounded down once.
+A rule limited to some segments gives nothing to members of other segments (or of none).
 A capped rule gives at most what is left of its cap in the event's period. Of the rules that
 give points, every additive rule counts and only the best best-of rule (most points, then
 higher priority, then lower id) counts.
@@ -92,6 +93,7 @@ class RuleSpec:
     valid_until: dt.datetime | None = None
     stacking: str = ADDITIVE
     priority: int = 0
+    segments: frozenset[str] = frozenset()  # only members of these segments; empty: every member
 
     def is_valid_at(self, moment: dt.datetime) -> bool:
         return (self.valid_from is None or self.valid_from <= moment) and (
@@ -230,6 +232,8 @@ def evaluate_event(
     kind, moment = event.kind, event.occurred_at
     for rule in rules:
         if rule.event_kind != kind or not rule.is_valid_at(moment):  # rule.applies_to(event)
+            continue
+        if rule.segments and member.segment not in rule.segments:
             continue
         base = rule_base_points(event, member, rule)
         if base <= 0:

@@ -38,7 +38,7 @@ def rule_spec(rule: EarningRule) -> RuleSpec:
         ),
         cap_points=rule.cap_points, cap_period=rule.cap_period,
         valid_from=rule.valid_from, valid_until=rule.valid_until,
-        stacking=rule.stacking, priority=rule.priority,
+        stacking=rule.stacking, priority=rule.priority, segments=frozenset(rule.segments or ()),
     )
 
 

@@ -3,12 +3,24 @@ rule snippets with drafts, revisions and publish/unpublish; multipliers inline."
 
 from __future__ import annotations
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from club.members.models import Segment
+
 from .models import EarningRule
+
+
+class EarningRuleForm(WagtailAdminModelForm):
+    segments = forms.MultipleChoiceField(
+        label=_("Only for segments"), choices=[c for c in Segment.choices if c[0]],
+        widget=forms.CheckboxSelectMultiple, required=False,
+        help_text=_("The rule applies only to members of these segments. None ticked: every member."),
+    )
 
 
 class EarningRuleViewSet(SnippetViewSet):
@@ -32,6 +44,7 @@ class EarningRuleViewSet(SnippetViewSet):
     ordering = ["-priority", "name"]
     edit_handler = ObjectList([
         FieldRowPanel([FieldPanel("name"), FieldPanel("event_kind")]),
+        FieldPanel("segments"),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("amount_points"), FieldPanel("amount_step")]),
@@ -62,4 +75,4 @@ class EarningRuleViewSet(SnippetViewSet):
             ],
             heading=_("Caps, validity and stacking"),
         ),
-    ])
+    ], base_form_class=EarningRuleForm)

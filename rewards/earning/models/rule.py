@@ -77,6 +77,10 @@ class EarningRule(DraftStateMixin, LockableMixin, RevisionMixin, ClusterableMode
     priority = models.SmallIntegerField(
         _("priority"), default=0, help_text=_("Higher first; breaks ties between best-of rules.")
     )
+    segments = models.JSONField(
+        _("only for segments"), default=list, blank=True,
+        help_text=_("The rule applies only to members of these segments. None ticked: every member."),
+    )
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="earning_rule")
 
     class Meta:
@@ -102,6 +106,9 @@ class EarningRule(DraftStateMixin, LockableMixin, RevisionMixin, ClusterableMode
 
     def clean(self):
         super().clean()
+        segments = self.segments if isinstance(self.segments, list) else [self.segments]
+        if not set(map(str, segments)) <= MULTIPLIER_VALUES[MultiplierDimension.SEGMENT]:
+            raise ValidationError({"segments": _("Choose among the six segments.")})
         if self.cap_points is not None and not self.cap_period:
             raise ValidationError({"cap_period": _("A cap needs a period.")})
         if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
