@@ -141,3 +141,17 @@ def test_the_nightly_task_refreshes_the_counts_and_keeps_the_last_thirty():
     assert BundleAddonStats.objects.order_by("fitted_at").first().fitted_at == dt.datetime(
         2026, 10, 4, tzinfo=dt.UTC
     )
+
+
+def test_with_the_member_usage_and_spend_in_hand_the_dashboard_reads_nothing(django_assert_num_queries):
+    from rewards.bundles.recommend import Usage
+    from rewards.bundles.services.recommendation import recommendation_for
+
+    member = MemberFactory()
+    template()
+    recommendation_for(member=member, usage=Usage(months=3), on=ON, rolling_spend=Decimal(0))  # warm
+
+    usage_in_hand = Usage(months=3, months_seen=3, data_gb=Decimal("8.3"))
+    with django_assert_num_queries(0):
+        found = recommendation_for(member=member, usage=usage_in_hand, on=ON, rolling_spend=Decimal(0))
+    assert found.recommendation.quantities["data-gb"] == 10
