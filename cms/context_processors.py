@@ -1,6 +1,6 @@
-"""Template context for every page: the site's fixed links and its languages, worked out once per
-process. ``{% url %}`` costs tens of microseconds a call and a page has about ten of them; the
-language names never change while the process runs."""
+"""Template context for every page: the site's fixed links, worked out once per process.
+``{% url %}`` costs tens of microseconds a call and a page has about ten of them. (The language
+switcher's options are ``{% language_options %}``, kept per language.)"""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import functools
 
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, reverse
-from django.utils.translation import get_language_info
 
 FIXED_LINKS = {
     "dashboard": "portal:dashboard",
@@ -39,13 +38,7 @@ def _links(script_prefix: str, urlconf: str) -> dict[str, str]:
     return found
 
 
-@functools.lru_cache(maxsize=4)
-def _languages(codes: tuple[str, ...]) -> tuple[dict, ...]:
-    return tuple(get_language_info(code) for code in codes)
-
-
 def site_links(request) -> dict:
     return {
         "site_urls": _links(get_script_prefix(), settings.ROOT_URLCONF),
-        "site_languages": _languages(tuple(code for code, _name in settings.LANGUAGES)),
     }

@@ -1,4 +1,6 @@
-"""``{% site_nav_links as links %}``: the home page's live children that are shown in menus.
+"""The site's header: ``{% site_nav_links as links %}``, the home page's live children that are
+shown in menus; ``{% site_nav %}``, those links as the header's HTML; ``{% site_asset path %}``,
+the URL of a static asset every page links.
 
 Cached per host and per generation of the page tree (``cms.models`` starts a new generation
 whenever a page is saved or deleted), so most requests ask the database nothing; and kept in
@@ -7,6 +9,7 @@ ask Redis nothing either."""
 
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 from dataclasses import dataclass
@@ -14,6 +17,9 @@ from dataclasses import dataclass
 from django import template
 from django.core.cache import cache
 from django.db.models import Case, Q, Subquery, When
+from django.templatetags.static import static
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
 from cms.models import SITE_NAV_GENERATION_KEY, SITE_NAV_LOCAL_COPIES
@@ -79,3 +85,27 @@ def site_nav_links(context) -> list[NavLink]:
         SITE_NAV_LOCAL_COPIES[host] = (time.monotonic() + LOCAL_SECONDS, links)
     path = request.path
     return [NavLink(title, url, is_current=path.startswith(url)) for title, url in links]
+
+
+@register.simple_tag(takes_context=True)
+def site_nav(context) -> str:
+    """The header's links, built here rather than by a template loop over ``site_nav_links``
+    (every page shows them: a loop of tags costs about ten times as much)."""
+    return format_html_join(
+        "\n", '<a href="{}" class="site-nav-link"{}>{}</a>',
+        ((link.url, mark_safe(' aria-current="page"') if link.is_current else "", link.title)
+         for link in site_nav_links(context)),
+    )
+
+
+@register.simple_tag
+def site_asset(path: str) -> str:
+    """``{% static path %}`` for the assets every page links (the stylesheet, the scripts),
+    worked out once per process: the storage's answer for a path does not change while it runs
+    (the manifest of hashed names is read at start)."""
+    return _asset_url(path)
+
+
+@functools.lru_cache(maxsize=32)
+def _asset_url(path: str) -> str:
+    return static(path)

@@ -58,6 +58,10 @@ class ClubMembership(models.Model):
     # When that subscription was created at Stripe: of two subscriptions of one member, the
     # newer live one is the membership (null: not known yet, treated as the newest).
     stripe_subscription_created = models.DateTimeField(_("subscription created"), null=True, blank=True)
+    # While ``stripe_subscription_created`` is not known (the subscription came with a checkout
+    # or an invoice before any state of it): the Stripe time of the earliest such event. The
+    # subscription was created at or before it, so one created later is the newer.
+    stripe_subscription_seen_at = models.DateTimeField(_("subscription first seen at"), null=True, blank=True)
     stripe_status = models.CharField(_("Stripe status"), max_length=20, blank=True)
     stripe_cancel_at_period_end = models.BooleanField(_("cancels at period end"), default=False)
     # When Stripe produced the state applied last (the event's ``created``, or the time a

@@ -42,11 +42,14 @@ def membership_lock(*, member_id: int) -> tuple[bool, ClubMembership | None]:
     # Two statements: the read must come after the lock is held, so that its snapshot sees what
     # the previous holder committed (one statement would read the membership as it was before
     # it waited for the lock).
-    if not Member.objects.select_for_update(no_key=True).filter(pk=member_id).exists():
-        return False, None
     if connection.vendor != "postgresql":
+        if not Member.objects.select_for_update(no_key=True).filter(pk=member_id).exists():
+            return False, None
         return True, ClubMembership.objects.select_related("price").filter(member_id=member_id).first()
-    with connection.cursor() as cursor:  # the ORM's query, without its per-call compiling
+    with connection.cursor() as cursor:  # the ORM's queries, without their per-call compiling
+        cursor.execute(_LOCK_SQL, [member_id])
+        if cursor.fetchone() is None:
+            return False, None
         cursor.execute(_READ_SQL, [member_id])
         row = cursor.fetchone()
     if row is None:
@@ -61,6 +64,8 @@ def membership_lock(*, member_id: int) -> tuple[bool, ClubMembership | None]:
 _MEMBERSHIP_FIELDS = [field for field in ClubMembership._meta.concrete_fields]
 _MEMBERSHIP_COLUMNS = [field.attname for field in _MEMBERSHIP_FIELDS]
 _PRICE_COLUMNS = [field.attname for field in MembershipPrice._meta.concrete_fields]
+# What ``Member.objects.select_for_update(no_key=True).filter(pk=...).exists()`` sends.
+_LOCK_SQL = f"SELECT 1 FROM {Member._meta.db_table} WHERE id = %s LIMIT 1 FOR NO KEY UPDATE"
 _READ_SQL = (
     "SELECT {membership}, {price} FROM {memberships} cm LEFT JOIN {prices} p ON p.id = cm.price_id "
     "WHERE cm.member_id = %s"
@@ -97,22 +102,49 @@ class Applied:
 
 
 def _save(membership: ClubMembership, before: tuple | None, extra_fields: tuple[str, ...] = ()) -> bool:
-    after = tuple(getattr(membership, name) for name in MIRRORED_FIELDS)
+    """Write the membership; True if a mirrored field changed (``before``: its ``_snapshot``)."""
+    after = _snapshot(membership)
     if membership.pk is None:
         membership.save()
         return True
-    if after == before:
+    if after[:-1] == before[:-1]:
+        if after[-1] != before[-1]:  # only the date the subscription was first seen
+            extra_fields = (*extra_fields, "stripe_subscription_seen_at", "updated_at")
         if extra_fields:
-            membership.save(update_fields=[*extra_fields])
+            _update(membership, tuple(dict.fromkeys(extra_fields)))
         return False
-    membership.save()
+    _update(membership, _UPDATED_FIELDS)
     return True
 
 
+_UPDATED_FIELDS = tuple(
+    field.name for field in ClubMembership._meta.concrete_fields if not field.primary_key
+)
+_UPDATE_SQL: dict[tuple[str, ...], str] = {}
+
+
+def _update(membership: ClubMembership, fields: tuple[str, ...]) -> None:
+    """``membership.save(update_fields=fields)`` for a row that exists (no signals listen to
+    this model): the same values through each field's own conversion, without compiling an
+    ``UPDATE`` each time; ``updated_at`` (``auto_now``) is set as ``save`` sets it."""
+    if connection.vendor != "postgresql":
+        membership.save(update_fields=list(fields))
+        return
+    model_fields = [ClubMembership._meta.get_field(name) for name in fields]
+    sql = _UPDATE_SQL.get(fields)
+    if sql is None:
+        columns = ", ".join(f"{field.column} = %s" for field in model_fields)
+        sql = _UPDATE_SQL[fields] = f"UPDATE {ClubMembership._meta.db_table} SET {columns} WHERE id = %s"
+    values = [field.get_db_prep_save(field.pre_save(membership, False), connection) for field in model_fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, membership.pk])
+
+
 def _snapshot(membership: ClubMembership | None) -> tuple | None:
+    """The mirrored fields, then the date the subscription was first seen (kept, not mirrored)."""
     if membership is None or membership.pk is None:
         return None
-    return tuple(getattr(membership, name) for name in MIRRORED_FIELDS)
+    return (*(getattr(membership, name) for name in MIRRORED_FIELDS), membership.stripe_subscription_seen_at)
 
 
 def _takes_over(membership: ClubMembership, state: SubscriptionState) -> bool:
@@ -123,9 +155,15 @@ def _takes_over(membership: ClubMembership, state: SubscriptionState) -> bool:
         return False
     if not held_live and not state.is_terminal:
         return True
+    if state.created is None:
+        return False
     held_created = membership.stripe_subscription_created
-    if held_created is None or state.created is None:
-        return False  # the held one is not dated yet: it came with the latest checkout
+    if held_created is None:
+        # The held one is not dated yet: it came with a checkout or an invoice, so it was
+        # created at or before that event. One created after it is the newer; otherwise which
+        # is newer is not known yet and the held one stays (its own state will date it).
+        seen = membership.stripe_subscription_seen_at
+        return seen is not None and state.created > seen
     return (state.created, state.subscription_id) > (held_created, membership.stripe_subscription_id)
 
 
@@ -139,7 +177,8 @@ def subscription_apply(
     ):
         if not _takes_over(membership, state):
             return Applied(changed=False, outdated=True, membership=membership)
-        membership.stripe_state_at = None  # the marks belonged to the other subscription
+        # the marks belonged to the other subscription
+        membership.stripe_state_at = membership.stripe_subscription_seen_at = None
     elif membership is not None and membership.stripe_subscription_id == state.subscription_id:
         if _is_terminal(membership.stripe_status):
             return Applied(changed=False, outdated=True, membership=membership)
@@ -165,9 +204,12 @@ def subscription_apply(
     return Applied(changed=changed, membership=membership)
 
 
-def _adopt_subscription(membership: ClubMembership, *, subscription_id: str, customer_id: str) -> bool:
-    """Fill the Stripe ids from a checkout or an invoice; True if the membership is still waiting
-    for its first subscription state (so these facts may set its status)."""
+def _adopt_subscription(
+    membership: ClubMembership, *, subscription_id: str, customer_id: str, at: dt.datetime,
+) -> bool:
+    """Fill the Stripe ids from a checkout or an invoice (an event of Stripe time ``at``); True
+    if the membership is still waiting for its first subscription state (so these facts may set
+    its status)."""
     if subscription_id and (
         not membership.stripe_subscription_id
         or (membership.stripe_subscription_id != subscription_id and _is_terminal(membership.stripe_status)
@@ -177,7 +219,12 @@ def _adopt_subscription(membership: ClubMembership, *, subscription_id: str, cus
             membership.stripe_state_at = None
             membership.stripe_status = ""
             membership.stripe_subscription_created = None
+            membership.stripe_subscription_seen_at = None
         membership.stripe_subscription_id = subscription_id
+    if subscription_id and membership.stripe_subscription_id == subscription_id and (
+        membership.stripe_subscription_seen_at is None or at < membership.stripe_subscription_seen_at
+    ):
+        membership.stripe_subscription_seen_at = at
     if customer_id:
         membership.stripe_customer_id = customer_id
     return membership.stripe_state_at is None and (
@@ -194,7 +241,7 @@ def checkout_apply(
         membership = ClubMembership(member_id=member_id, started_at=at)
     before = _snapshot(membership)
     waiting = _adopt_subscription(
-        membership, subscription_id=facts.subscription_id, customer_id=facts.customer_id
+        membership, subscription_id=facts.subscription_id, customer_id=facts.customer_id, at=at
     )
     if waiting:
         membership.source = MembershipSource.PAID
@@ -211,7 +258,7 @@ def invoice_paid_apply(
         membership = ClubMembership(member_id=member_id, started_at=at)
     before = _snapshot(membership)
     waiting = _adopt_subscription(
-        membership, subscription_id=facts.subscription_id, customer_id=facts.customer_id
+        membership, subscription_id=facts.subscription_id, customer_id=facts.customer_id, at=at
     )
     if waiting:
         membership.source = MembershipSource.PAID
@@ -238,7 +285,7 @@ def invoice_failed_apply(
     if membership.payment_failed_at and membership.payment_failed_at >= at:
         return Applied(changed=False, outdated=True, membership=membership)
     membership.payment_failed_at = at
-    membership.save(update_fields=["payment_failed_at", "updated_at"])
+    _update(membership, ("payment_failed_at", "updated_at"))
     return Applied(changed=True, membership=membership)
 
 
