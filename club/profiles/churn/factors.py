@@ -12,9 +12,11 @@ import numpy as np
 from .features import ADD_ONS, ChurnInputs
 from .model import FACTOR_COUNT
 
-PROFILE_COUNTS = ("complaints_90d", "support_contacts_90d", "days_in_arrears_90d", "arrears_episodes_12m")
-PLAIN_VALUES = ("tenure_months", "contract", "payment_plan", "payment_method", "internet_service",
-                "monthly_charges", "paperless_billing", "phone_service", "multiple_lines", *ADD_ONS)
+PROFILE_COUNTS = frozenset({"complaints_90d", "support_contacts_90d", "days_in_arrears_90d",
+                            "arrears_episodes_12m"})
+PLAIN_VALUES = frozenset({"tenure_months", "contract", "payment_plan", "payment_method",
+                          "internet_service", "monthly_charges", "paperless_billing", "phone_service",
+                          "multiple_lines", *ADD_ONS})
 
 
 def factor_value(inputs: ChurnInputs, code: str):

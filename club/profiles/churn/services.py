@@ -2,9 +2,9 @@
 the active ``ChurnModel``, set-based, a chunk of members at a time.
 
 Per chunk: one read of the members' columns and profile figures (``values_list``), the scores
-and factors of the whole chunk with numpy, one UPDATE of the scored rows (on PostgreSQL an
-``UPDATE ... FROM unnest(...)`` of three arrays; ``bulk_update`` elsewhere) and one UPDATE
-that clears the rows the model must not score. Only members who consented to profiling from
+and factors of the whole chunk with numpy, and on PostgreSQL one ``UPDATE ... FROM
+jsonb_to_recordset(...)`` that writes the scored rows and clears the rows the model must not
+score (elsewhere ``bulk_update`` and one UPDATE that clears). Only members who consented to profiling from
 usage data are scored; a line that has left (status churned) is not scored either. Their
 scores, factors and time stamp are null / empty.
 """
@@ -77,33 +77,52 @@ def _score_chunk(member_ids: list[int], *, spec: ModelSpec, on: dt.date, now: dt
         for row in rows
     ]
     scored_ids = [row[0] for row in rows]
-    with transaction.atomic():
-        if inputs:
-            standardised = spec.standardised(inputs)
-            scores = spec.probabilities_from_standardised(standardised)
-            factors = top_factors(inputs, spec.factor_contributions(standardised), spec.factor_codes)
-            _write_scores(scored_ids, [float(score) for score in scores], factors, now=now)
-        (MemberProfile.objects.filter(member_id__in=member_ids).exclude(member_id__in=scored_ids)
-         .filter(Q(churn_score__isnull=False) | Q(churn_scored_at__isnull=False))
-         .update(churn_score=None, churn_factors=[], churn_scored_at=None))
+    # no consent, a line that has left, or no profile row: cleared where something is set
+    cleared_ids = sorted(set(member_ids).difference(scored_ids))
+    scores: list[float] = []
+    factors: list[list[dict]] = []
+    if inputs:
+        standardised = spec.standardised(inputs)
+        scores = spec.probabilities_from_standardised(standardised).tolist()
+        factors = top_factors(inputs, spec.factor_contributions(standardised), spec.factor_codes)
+    if connection.vendor == "postgresql":
+        _write_postgresql(scored_ids, scores, factors, cleared_ids, now=now)
+    else:
+        _write_portable(scored_ids, scores, factors, cleared_ids, now=now)
     return len(scored_ids)
 
 
-def _write_scores(member_ids: list[int], scores: list[float], factors: list[list[dict]], *,
-                  now: dt.datetime) -> None:
-    if connection.vendor == "postgresql":
-        table = MemberProfile._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} AS p SET churn_score = v.score, churn_factors = v.factors::jsonb, "
-                f"churn_scored_at = %s "
-                f"FROM unnest(%s::bigint[], %s::float8[], %s::text[]) AS v(member_id, score, factors) "
-                f"WHERE p.member_id = v.member_id",
-                [now, member_ids, scores, [json.dumps(item) for item in factors]],
-            )
+def _write_postgresql(member_ids: list[int], scores: list[float], factors: list[list[dict]],
+                      cleared_ids: list[int], *, now: dt.datetime) -> None:
+    """One statement: the chunk's rows as one JSON document (one parameter, encoded by the C
+    encoder), joined to the profiles; a cleared row is written only when it held a score."""
+    records = [{"member_id": member_id, "score": score, "factors": member_factors}
+               for member_id, score, member_factors in zip(member_ids, scores, factors, strict=True)]
+    records += [{"member_id": member_id, "score": None, "factors": []} for member_id in cleared_ids]
+    if not records:
         return
-    profiles = [MemberProfile(member_id=member_id, churn_score=score, churn_factors=member_factors,
-                              churn_scored_at=now)
-                for member_id, score, member_factors in zip(member_ids, scores, factors, strict=True)]
-    MemberProfile.objects.bulk_update(profiles, ["churn_score", "churn_factors", "churn_scored_at"],
-                                      batch_size=500)
+    table = MemberProfile._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS p SET churn_score = v.score, churn_factors = v.factors, "
+            f"churn_scored_at = CASE WHEN v.score IS NULL THEN NULL ELSE %s::timestamptz END "
+            f"FROM jsonb_to_recordset(%s::jsonb) AS v(member_id bigint, score float8, factors jsonb) "
+            f"WHERE p.member_id = v.member_id "
+            f"AND (v.score IS NOT NULL OR p.churn_score IS NOT NULL OR p.churn_scored_at IS NOT NULL)",
+            [now, json.dumps(records)],
+        )
+
+
+def _write_portable(member_ids: list[int], scores: list[float], factors: list[list[dict]],
+                    cleared_ids: list[int], *, now: dt.datetime) -> None:
+    with transaction.atomic():
+        if member_ids:
+            profiles = [MemberProfile(member_id=member_id, churn_score=score, churn_factors=member_factors,
+                                      churn_scored_at=now)
+                        for member_id, score, member_factors in zip(member_ids, scores, factors, strict=True)]
+            MemberProfile.objects.bulk_update(profiles, ["churn_score", "churn_factors", "churn_scored_at"],
+                                              batch_size=500)
+        if cleared_ids:
+            (MemberProfile.objects.filter(member_id__in=cleared_ids)
+             .filter(Q(churn_score__isnull=False) | Q(churn_scored_at__isnull=False))
+             .update(churn_score=None, churn_factors=[], churn_scored_at=None))
