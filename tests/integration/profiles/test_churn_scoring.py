@@ -145,3 +145,16 @@ def test_churn_scoring_is_the_last_step_of_the_profiles_pipeline():
     from club.profiles.pipeline import pipeline_steps
 
     assert pipeline_steps()[-1] is churn_scores_step
+
+
+def test_the_nightly_pipeline_profiles_and_then_scores_the_members(fitted):
+    from club.profiles.services import profiles_refresh_all
+
+    members = import_rows(telco_like_rows(12, seed=13))
+    active_model(fitted)
+
+    profiles_refresh_all(on=AS_OF)
+
+    profiles = MemberProfile.objects.filter(member__in=members.values())
+    assert profiles.count() == 12  # created by the refresh step, scored by the churn step after it
+    assert profiles.filter(churn_score__isnull=False, churn_scored_at__isnull=False).count() == 12
