@@ -21,6 +21,12 @@ def active_churn_model() -> ChurnModel | None:
     return ChurnModel.objects.filter(active=True).first()
 
 
+def churn_models_recent(*, limit: int = 10) -> list[ChurnModel]:
+    """The latest fitted models, newest first, without their coefficients."""
+    return list(ChurnModel.objects.order_by("-version").only(
+        "version", "fitted_at", "source", "auc", "training_rows", "test_rows", "active")[:limit])
+
+
 @dataclass(frozen=True)
 class FactorLine:
     code: str
