@@ -77,7 +77,8 @@ def member_churn_risk(*, member: Member) -> MemberRisk:
 
 def _band_expression() -> Case:
     floors = sorted(BAND_FLOORS.items(), key=lambda item: -item[1])
-    return Case(*(When(profile__churn_score__gte=floor, then=Value(str(band))) for band, floor in floors),
+    return Case(*(When(profile__churn_score__gte=floor, consent_profiling=True, then=Value(str(band)))
+                  for band, floor in floors),
                 default=Value(NOT_SCORED), output_field=CharField())
 
 
