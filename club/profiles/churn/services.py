@@ -47,7 +47,7 @@ def churn_scores_refresh(*, member_ids: Sequence[int] | None = None, on: dt.date
     Without an active model nothing changes (fit one with ``manage.py churn_fit``)."""
     model = ChurnModel.objects.filter(active=True).first()
     if model is None:
-        logger.info("churn scoring skipped: no active churn model (run manage.py churn_fit)")
+        logger.debug("churn scoring skipped: no active churn model (run manage.py churn_fit)")
         return 0
     spec = churn_model_spec(model)
     on = on or timezone.localdate()
