@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from ..segments.report import BREAKDOWNS, BY_TIER, SegmentDistribution, segment_distribution
+from ..segments.report import BREAKDOWNS, BY_PAYMENT_PLAN, BY_TIER, SegmentDistribution, segment_distribution
 
 REPORT_PERMISSION = "profiles.view_segmentoverride"
+BY_FIGURE = {BY_TIER: gettext_lazy("By tier"), BY_PAYMENT_PLAN: gettext_lazy("By payment plan")}
 
 
 class SegmentDistributionView(WagtailAdminTemplateMixin, TemplateView):
@@ -56,10 +57,10 @@ def distribution_csv(distribution: SegmentDistribution) -> HttpResponse:
         writer.writerow([_("Set by hand"), line.label, "", line.overridden])
     for reason, count in distribution.unclassified_rows:
         writer.writerow([_("Unclassified"), "", reason, count])
-    breakdown = str(BREAKDOWNS[distribution.breakdown])
+    figure = str(BY_FIGURE[distribution.breakdown])
     for label, counts in distribution.cross:
         for column, count in zip(distribution.columns, counts, strict=True):
-            writer.writerow([_("By %(breakdown)s") % {"breakdown": breakdown.lower()}, label, column, count])
+            writer.writerow([figure, label, column, count])
     return response
 
 
