@@ -168,6 +168,7 @@ def _builder_page(request, member, *, template_id=None, data: QueryDict | None =
         "template": found.recommendation.template,
         "lines": _builder_lines(found, values, problems),
         "quote": quote,
+        "cap": found.recommendation.template.monthly_spending_cap,
         "problems": list(problems.values()),
         "error": error,
         "idempotency_key": uuid.uuid4().hex,
@@ -233,7 +234,8 @@ def bundle_price(request: HttpRequest, member) -> HttpResponse:
                              quantities=requested.quantities)
         problems = list(_quote_problems(quote).values()) or ([quote.message] if quote.error else [])
     # 200 even with problems: they are the block's content, and HTMX swaps in only 2xx answers
-    return render(request, "portal/bundles/_price.html", {"quote": quote, "problems": problems})
+    cap = found.recommendation.template.monthly_spending_cap
+    return render(request, "portal/bundles/_price.html", {"quote": quote, "problems": problems, "cap": cap})
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,11 @@ MESSAGES = {
     "addon_not_suggested": _("Not added: members like you seldom take %(service)s. Add it if you like."),
     "addon_cost": _("Left out to keep the price down. Add it if you like."),
     "line_kept": _("The bundle's usual amount."),
+    "capped": _(
+        "%(quantity)s %(unit)s, to keep the pack within its spending cap of %(cap)s (you used %(used)s "
+        "%(unit)s a month)."
+    ),
+    "capped_extra": _("Left out to keep the pack within its spending cap of %(cap)s."),
     # the bundle as a whole
     "segment_control": _("A prepaid pack with a spending cap: you never spend more than %(cap)s a month."),
     "segment_performance": _("For fast, steady data: %(promise)s"),
@@ -50,6 +55,10 @@ MESSAGES = {
     "segment_made_for": _("Made for %(segment)s."),
     "segment_suits": _("It suits your line and your usage."),
     "usage_above_bundle": _("Your usage is above what this bundle holds: you may pay extra for the rest."),
+    "usage_above_cap": _(
+        "Your usage is above what this pack holds within its cap: once it is used up, the cap stops "
+        "any further spending."
+    ),
 }
 
 

@@ -259,7 +259,51 @@ def template_size(
             LineChoice(c.code, c.name, c.unit_label, line.default_quantity, Reason.of("line_kept"))
             for c, line in zip(choices, template.lines, strict=True)
         ]
+    if template.monthly_spending_cap is not None:
+        choices = within_cap(template, choices, usage, terms.quantum)
     return tuple(choices)
+
+
+def within_cap(
+    template: TemplateOption, choices: list[LineChoice], usage: Usage, quantum: Decimal
+) -> list[LineChoice]:
+    """A pack with a spending cap never costs more than the cap (at list price, before any
+    discount): step down the add-ons switched on first, then the line that costs the most, one
+    step at a time, never below a component's smallest quantity."""
+    cap = template.monthly_spending_cap
+    components = {line.component.code: line.component for line in template.lines}
+    quantities = {choice.code: choice.quantity for choice in choices}
+    reduced: set[str] = set()
+
+    def price() -> Decimal:
+        return list_price(lines=[(components[c], q) for c, q in quantities.items()], quantum=quantum)
+
+    def cost(code: str) -> tuple[bool, Decimal]:
+        return components[code].kind in USAGE_KINDS, quantities[code] * components[code].unit_price
+
+    while price() > cap:
+        reducible = [c for c, q in quantities.items() if q - components[c].step >= components[c].min_quantity]
+        if not reducible:
+            break
+        # add-ons (False sorts first), then the dearest line
+        code = min(reducible, key=lambda c: (cost(c)[0], -cost(c)[1]))
+        quantities[code] -= components[code].step
+        reduced.add(code)
+    result = []
+    for choice in choices:
+        if choice.code not in reduced:
+            result.append(choice)
+            continue
+        component = components[choice.code]
+        quantity = quantities[choice.code]
+        if component.kind in USAGE_KINDS and usage.months_seen:
+            used = _shown_usage(component.kind, usage.of(component.kind))
+            reason = Reason.of("capped", quantity=quantity, unit=component.unit_label, cap=cap, used=used)
+        else:
+            reason = Reason.of("capped_extra", cap=cap)
+        result.append(LineChoice(choice.code, choice.name, choice.unit_label, quantity, reason,
+                                 covers_usage=choice.covers_usage and component.kind not in USAGE_KINDS))
+    return result
 
 
 @dataclass(frozen=True)
@@ -329,5 +373,6 @@ def bundle_recommend(
     best, why = _pick(sized, member)
     reasons = [why]
     if best.short_lines:
-        reasons.append(Reason.of("usage_above_bundle"))
+        capped = best.template.monthly_spending_cap is not None
+        reasons.append(Reason.of("usage_above_cap" if capped else "usage_above_bundle"))
     return Recommendation(best.template, best.lines, tuple(reasons), addons)

@@ -1,6 +1,7 @@
 """The churn-risk condition: members whose churn score (``club.profiles``, issue 7) is at least a
 given chance of leaving, or in chosen risk bands, for retention campaigns. A member without a
-score (no consent to profiling, not scored yet) never matches; "exclude" keeps them."""
+score (no consent to profiling, not scored yet) never matches, nor does one who has withdrawn
+consent since the last scoring; "exclude" keeps them."""
 
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ class ChurnRiskCondition(ConditionBlock):
             scores = scores.filter(churn_score__gte=value["min_percent"] / 100)
         if value["bands"]:
             scores = scores.filter(reduce(operator.or_, (_band_range(band) for band in value["bands"])))
-        return Q(Exists(scores))
+        # consent is read live: a member who withdrew it since the last scoring no longer matches
+        return Q(consent_profiling=True) & Q(Exists(scores))
 
     def value_errors(self, value):
         return any_given_errors({"min_percent": value["min_percent"], "bands": value["bands"]}, field="")

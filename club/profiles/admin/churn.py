@@ -17,7 +17,7 @@ from club.members.admin.member_screen import MemberAdminScreen
 
 from ..churn.bands import BAND_COLOURS, BAND_FLOORS, RiskBand, band_bounds
 from ..churn.chart import bands_svg, segments_svg
-from ..churn.selectors import active_churn_model, churn_distribution, member_churn_risk
+from ..churn.selectors import active_churn_model, churn_distribution, churn_models_recent, member_churn_risk
 
 MEMBER_PERMISSION = "profiles.view_memberprofile"
 REPORT_PERMISSION = "profiles.view_churnmodel"
@@ -60,7 +60,7 @@ class ChurnReportView(WagtailAdminTemplateMixin, TemplateView):
         distribution = churn_distribution()
         context.update(distribution=distribution, model=active_churn_model(), legend=band_legend(),
                        bands_svg=bands_svg(distribution), segments_svg=segments_svg(distribution),
-                       band_count=len(BAND_FLOORS))
+                       band_count=len(BAND_FLOORS), models=churn_models_recent())
         return context
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import numpy as np
@@ -249,7 +249,3 @@ def raw_matrix(inputs: Sequence[ChurnInputs]) -> tuple[np.ndarray, np.ndarray]:
     categories = np.array([[getattr(item, name) for name in CATEGORY_FEATURES] for item in inputs],
                           dtype=object).reshape(len(inputs), len(CATEGORY_FEATURES))
     return numeric, categories
-
-
-def input_field_names() -> list[str]:
-    return [field.name for field in fields(ChurnInputs)]

@@ -21,6 +21,12 @@ def active_churn_model() -> ChurnModel | None:
     return ChurnModel.objects.filter(active=True).first()
 
 
+def churn_models_recent(*, limit: int = 10) -> list[ChurnModel]:
+    """The latest fitted models, newest first, without their coefficients."""
+    return list(ChurnModel.objects.order_by("-version").only(
+        "version", "fitted_at", "source", "auc", "training_rows", "test_rows", "active")[:limit])
+
+
 @dataclass(frozen=True)
 class FactorLine:
     code: str
@@ -71,7 +77,8 @@ def member_churn_risk(*, member: Member) -> MemberRisk:
 
 def _band_expression() -> Case:
     floors = sorted(BAND_FLOORS.items(), key=lambda item: -item[1])
-    return Case(*(When(profile__churn_score__gte=floor, then=Value(str(band))) for band, floor in floors),
+    return Case(*(When(profile__churn_score__gte=floor, consent_profiling=True, then=Value(str(band)))
+                  for band, floor in floors),
                 default=Value(NOT_SCORED), output_field=CharField())
 
 

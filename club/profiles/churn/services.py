@@ -47,7 +47,7 @@ def churn_scores_refresh(*, member_ids: Sequence[int] | None = None, on: dt.date
     Without an active model nothing changes (fit one with ``manage.py churn_fit``)."""
     model = ChurnModel.objects.filter(active=True).first()
     if model is None:
-        logger.info("churn scoring skipped: no active churn model (run manage.py churn_fit)")
+        logger.debug("churn scoring skipped: no active churn model (run manage.py churn_fit)")
         return 0
     spec = churn_model_spec(model)
     on = on or timezone.localdate()
@@ -61,6 +61,12 @@ def churn_scores_refresh(*, member_ids: Sequence[int] | None = None, on: dt.date
 def churn_scores_step(*, member_ids: Sequence[int], on: dt.date) -> int:
     """The profiles pipeline's churn step (``club.profiles.pipeline``)."""
     return churn_scores_refresh(member_ids=member_ids, on=on)
+
+
+def churn_score_erase(member_id: int) -> None:
+    """The erasure step (``club.members.services.privacy``): the member's score and factors."""
+    MemberProfile.objects.filter(member_id=member_id).update(churn_score=None, churn_factors=[],
+                                                             churn_scored_at=None)
 
 
 def _score_chunk(member_ids: list[int], *, spec: ModelSpec, on: dt.date, now: dt.datetime) -> int:

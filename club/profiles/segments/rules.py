@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -165,9 +166,20 @@ def class_expressions(rules: SegmentRuleSet) -> dict[str, Case]:
 
 def active_override() -> Subquery:
     """The segment of the member's active override (a correlated subquery; NULL: none)."""
-    return Subquery(
-        SegmentOverride.objects.filter(member=OuterRef("pk"), cleared_at__isnull=True).values("segment")[:1]
-    )
+    active = SegmentOverride.objects.filter(member=OuterRef("pk"), cleared_at__isnull=True).order_by()
+    return Subquery(active.values("segment")[:1])
+
+
+def without_jit(*, time_limit_ms: int | None = None) -> None:
+    """On PostgreSQL, for the rest of the current transaction: no JIT compilation (on 100,000
+    members the planner asks for it, and compiling took 0.9 s of a 0.9 s count), and
+    optionally a statement time limit. Elsewhere nothing."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        if time_limit_ms:
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{time_limit_ms}ms"])
 
 
 def has_active_override() -> Exists:

@@ -6,13 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from club.members.models import Member, Segment
 
 from ..models import SegmentOverride, SegmentRuleSet
-from .rules import NO_CONSENT, NO_PROFILE, RULE_ORDER, active_override, segment_expression
+from .rules import NO_CONSENT, NO_PROFILE, RULE_ORDER, active_override, segment_expression, without_jit
+
+LIVE_COUNT_TIME_LIMIT_MS = 20_000
 
 
 def segments_today() -> dt.date:
@@ -51,16 +54,19 @@ class SegmentCounts:
 
 def segment_live_count(*, rules: SegmentRuleSet, on: dt.date | None = None) -> SegmentCounts:
     """What classifying every member with ``rules`` (saved or not) would give, in ONE query:
-    the rules' CASE and the active override grouped together."""
+    the rules' CASE and the active override grouped together (on PostgreSQL without JIT and
+    cancelled after ``LIVE_COUNT_TIME_LIMIT_MS``, so a web worker is never held long)."""
     on = on or segments_today()
-    rows = (
-        Member.objects.order_by()
-        .annotate(computed=segment_expression(rules, on=on, explain_unclassified=True),
-                  override=active_override())
-        .values("computed", "override")
-        .annotate(n=Count("pk"))
-        .values_list("computed", "override", "n")
-    )
+    with transaction.atomic():
+        without_jit(time_limit_ms=LIVE_COUNT_TIME_LIMIT_MS)
+        rows = list(
+            Member.objects.order_by()
+            .annotate(computed=segment_expression(rules, on=on, explain_unclassified=True),
+                      override=active_override())
+            .values("computed", "override")
+            .annotate(n=Count("pk"))
+            .values_list("computed", "override", "n")
+        )
     counts = SegmentCounts()
     for computed, override, n in rows:
         counts.members += n

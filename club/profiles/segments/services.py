@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Value
+from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from club.members.models import Member, Segment
 
 from ..chunks import id_chunks
 from ..models import MemberProfile, SegmentOverride, SegmentRuleSet
-from .rules import active_override, class_expressions, segment_expression
+from .rules import active_override, class_expressions, segment_expression, without_jit
 from .selectors import segment_rules_current, segments_today
 
 CHUNK_SIZE = 5_000
@@ -49,6 +49,7 @@ def segments_classify(
     totals = {"members": 0, "profiles_changed": 0, "segments_changed": 0}
     for chunk in id_chunks(ids=member_ids, every=Member.objects.all(), field="pk", size=CHUNK_SIZE):
         with transaction.atomic():
+            without_jit()
             profiles, members = _classify_chunk(chunk, rules=rules, on=on)
         totals["members"] += len(chunk)
         totals["profiles_changed"] += profiles
@@ -65,29 +66,33 @@ def _in_chunk(chunk: list[int]):
 
 def _classify_chunk(chunk: list[int], *, rules: SegmentRuleSet, on: dt.date) -> tuple[int, int]:
     members = _in_chunk(chunk)
+    low, high = chunk[0], chunk[-1]
+    # The profiles' own id range too, so that PostgreSQL reads them by index, not all of them.
     computed = (
-        members.filter(profile__isnull=False).order_by()
+        members.filter(profile__member_id__gte=low, profile__member_id__lte=high).order_by()
         .annotate(ref=F("pk"), new_segment=segment_expression(rules, on=on),
                   **{f"new_{name}": expr for name, expr in class_expressions(rules).items()})
         .values("ref", "new_segment", *(f"new_{name}" for name in CLASS_FIELDS))
     )
     profiles = _update_from(
-        MemberProfile, key="member_id", select=computed,
+        MemberProfile, key="member_id", select=computed, key_range=(low, high),
         columns={"segment_computed": "new_segment", **{name: f"new_{name}" for name in CLASS_FIELDS}},
     )
+    computed_segment = MemberProfile.objects.filter(member_id=OuterRef("pk")).values("segment_computed")[:1]
     effective = (
         members.order_by()
-        .annotate(ref=F("pk"),
-                  effective=Coalesce(active_override(), F("profile__segment_computed"), Value("")))
+        .annotate(ref=F("pk"), effective=Coalesce(active_override(), Subquery(computed_segment), Value("")))
         .values("ref", "effective")
     )
-    changed = _update_from(Member, key="id", select=effective, columns={"segment": "effective"})
+    changed = _update_from(Member, key="id", select=effective, columns={"segment": "effective"},
+                           key_range=(low, high))
     return profiles, changed
 
 
-def _update_from(model, *, key: str, select, columns: dict[str, str]) -> int:
+def _update_from(model, *, key: str, select, columns: dict[str, str], key_range: tuple[int, int]) -> int:
     """``UPDATE <model> SET column = s.alias ... FROM (<select>) s WHERE <key> = s.ref`` for the
-    rows where some column differs (none of them is NULL). Returns the rows changed."""
+    rows where some column differs (none of them is NULL), ``key`` also bounded by
+    ``key_range`` so the target is read by index. Returns the rows changed."""
     qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
     sql, params = select.query.sql_with_params()
@@ -95,10 +100,10 @@ def _update_from(model, *, key: str, select, columns: dict[str, str]) -> int:
     differs = " OR ".join(f"{table}.{qn(column)} <> s.{qn(alias)}" for column, alias in columns.items())
     statement = (
         f"UPDATE {table} SET {assignments} FROM ({sql}) AS s "
-        f"WHERE {table}.{qn(key)} = s.{qn('ref')} AND ({differs})"
+        f"WHERE {table}.{qn(key)} = s.{qn('ref')} AND {table}.{qn(key)} BETWEEN %s AND %s AND ({differs})"
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+        cursor.execute(statement, [*params, *key_range])
         return cursor.rowcount
 
 

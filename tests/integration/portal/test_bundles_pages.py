@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from club.members.models import Member
 from rewards.activity.models import MonthlyActivity
 from rewards.bundles.models import BundleOrder, BundleOutbox
 from rewards.bundles.services import bundle_order_place
@@ -192,3 +193,14 @@ def test_a_member_without_a_suiting_bundle_is_told_so(client, member):
 def test_the_pages_need_a_login(client, bundle):
     for url in (BUILDER, MINE, PRICE):
         assert client.get(url).status_code == 302
+
+
+def test_a_capped_pack_warns_when_the_chosen_quantities_pass_its_cap(client, member):
+    Member.objects.filter(pk=member.pk).update(payment_plan="prepaid", segment="control_seekers")
+    pack = template(name="Budget pack", plan_fit="prepaid", monthly_spending_cap=Decimal(150_000))
+
+    fits = client.get(PRICE, {"template": pack.pk, "q-data-gb": "5", "q-voice-min": "0", "q-sms": "0"})
+    over = client.get(PRICE, {"template": pack.pk, "q-data-gb": "20", "q-voice-min": "0", "q-sms": "0"})
+
+    assert 'data-testid="bundle-over-cap"' not in fits.content.decode()
+    assert "more than the pack's spending cap of 150,000 VND a month" in over.content.decode()

@@ -132,7 +132,7 @@ def test_the_report_counts_members_per_band_and_segment_with_the_models_figures(
     assert sum(int(n) for n in re.findall(r"<td>(\d+)</td>", vip)) == 10
     assert f"held-out ROC AUC {model.auc:.3f}" in html and f"on {model.training_rows} rows" in html
     assert html.count('class="churn-chart"') == 2 and "cdn" not in html.lower()
-    assert "data-churn-calibration" in html
+    assert "data-churn-calibration" in html and '<tr data-version="1">' in html
 
 
 def test_the_report_without_a_model_says_how_to_fit_one(client):

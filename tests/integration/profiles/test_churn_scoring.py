@@ -158,3 +158,20 @@ def test_the_nightly_pipeline_profiles_and_then_scores_the_members(fitted):
     profiles = MemberProfile.objects.filter(member__in=members.values())
     assert profiles.count() == 12  # created by the refresh step, scored by the churn step after it
     assert profiles.filter(churn_score__isnull=False, churn_scored_at__isnull=False).count() == 12
+
+
+def test_erasing_a_member_clears_their_score_at_once(fitted):
+    from club.members.models import MemberErasure
+    from club.members.services.privacy import member_erase
+
+    members = list(import_rows(telco_like_rows(2, seed=14)).values())
+    for member in members:
+        profile_for(member)
+    active_model(fitted)
+    churn_scores_refresh(on=AS_OF)
+
+    member_erase(member_id=members[0].pk, source=MemberErasure.Source.STAFF)
+
+    erased, kept = (MemberProfile.objects.get(member=member) for member in members)
+    assert (erased.churn_score, erased.churn_factors, erased.churn_scored_at) == (None, [], None)
+    assert kept.churn_score is not None and kept.churn_factors

@@ -138,6 +138,12 @@ CAPPED_PACK = option(
 )
 
 
+CAPPED_PACK_SMS = option(
+    13, TemplateLine(DATA, 2), TemplateLine(VOICE, 60), TemplateLine(SMS, 50), plan_fit="prepaid",
+    monthly_spending_cap=Decimal(150_000), target_segments=("control_seekers",),
+)
+
+
 def test_a_control_seeker_gets_the_prepaid_pack_with_a_spending_cap():
     found = recommend(member("control_seekers", "prepaid"), usage(3, 50), templates=(EVERYDAY, CAPPED_PACK))
     assert found.template.code == "t2"
@@ -229,3 +235,36 @@ def test_a_bundle_never_ends_up_empty():
     addons_only = option(10, TemplateLine(SECURITY, 1))
     found = recommend(member("cost_cutters"), usage(0), templates=(addons_only,))
     assert found.quantities == {"security": 1}
+
+
+def test_a_capped_pack_never_costs_more_than_its_cap_and_says_what_gave_way():
+    # 8 GB, 100 min, 40 SMS: 10 GB + 120 min + 50 SMS = 175,000 VND, over a 150,000 VND cap
+    found = recommend(member("control_seekers", "prepaid"), usage(8, 100, 40), templates=(CAPPED_PACK_SMS,))
+
+    # the dearest line gives way one step at a time: 7 GB + 120 min + 50 SMS = 145,000
+    assert found.quantities == {"data-gb": 7, "voice-min": 120, "sms": 50}
+    assert found.line("data-gb").reason.code == "capped"
+    with translation.override("en"):
+        assert found.line("data-gb").reason.text == (
+            "7 GB, to keep the pack within its spending cap of 150,000 VND (you used 8 GB a month)."
+        )
+        assert found.reasons[-1].code == "usage_above_cap"
+    assert found.line("voice-min").reason.code == "usage_sized"
+
+
+def test_a_capped_pack_drops_the_add_ons_it_switched_on_first():
+    pack = option(11, TemplateLine(DATA, 2), TemplateLine(SECURITY, 0), plan_fit="prepaid",
+                  monthly_spending_cap=Decimal(60_000), target_segments=("control_seekers",))
+    counts = AddonCounts()
+    counts.add_group(size=10, plan="", internet="", service_counts={"online_security": 9}, pair_counts={})
+    # 5 GB (50,000) + security (20,000) = 70,000 over 60,000: security goes, 5 GB stays
+    found = recommend(member("control_seekers", "prepaid"), usage(4), templates=(pack,), addon_counts=counts)
+    assert found.quantities == {"data-gb": 5, "security": 0}
+    assert found.line("security").reason.code == "capped_extra"
+    assert found.covers_usage
+
+
+def test_the_smallest_quantities_stay_even_above_the_cap():
+    pack = option(12, TemplateLine(DATA, 2), plan_fit="prepaid", monthly_spending_cap=Decimal(5_000))
+    found = recommend(member("control_seekers", "prepaid"), usage(4), templates=(pack,))
+    assert found.quantities == {"data-gb": 1}

@@ -73,3 +73,12 @@ def test_the_condition_needs_a_minimum_or_a_band_and_reads_in_words():
     assert BLOCK.value_errors({"min_percent": 0, "bands": []}) == {}
     assert BLOCK.describe({"min_percent": 40, "bands": ["very_high"]}) == (
         "Churn risk: at least 40% chance of leaving, Very high risk")
+
+
+def test_a_member_who_withdrew_consent_since_the_scoring_no_longer_matches(world):
+    from club.members.models import Member
+
+    Member.objects.filter(pk=world[0.93].pk).update(consent_profiling=False)
+
+    assert members_of(churn(bands=["very_high"])) == ids(world, 0.6)
+    assert world[0.93].pk in members_of(churn(bands=["very_high"], exclude=True))
