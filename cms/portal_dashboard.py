@@ -24,11 +24,17 @@ from club.care.selectors import MANAGER_CARD_FIELDS, ManagerCard
 from club.events.selectors import MemberStanding, UpcomingEvent, event_upcoming
 from club.members.models import Member
 from club.membership.models import ENTITLED_STATUSES, MembershipSource, MembershipStatus
-from rewards.activity.selectors import rolling_window_start, spend_between_subquery
-from rewards.bundles.selectors import bundle_templates_suiting
+from rewards.activity.selectors import (
+    USAGE_TOTALS,
+    rolling_window_start,
+    spend_between_subquery,
+    usage_between_annotations,
+)
+from rewards.bundles.reasons import Reason
+from rewards.bundles.recommend import Usage
+from rewards.bundles.selectors import bundle_recommender_inputs
 from rewards.bundles.services import BundleQuote
-from rewards.bundles.services.quote import bundle_price
-from rewards.bundles.services.results import Refused
+from rewards.bundles.services.recommendation import recommendation_for, usage_window
 from rewards.catalogue.models import RedemptionState
 from rewards.catalogue.selectors import member_redemptions
 from rewards.discounts.offers import offer_discounts_by_member, offer_discounts_held
@@ -62,6 +68,7 @@ class RecommendedBundle:
     code: str
     name: str
     quote: BundleQuote
+    reasons: tuple[Reason, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,22 +140,20 @@ def member_vouchers(*, member_id: int, now: dt.datetime) -> tuple[Voucher, ...]:
     return tuple(Voucher(*row) for row in _VOUCHERS(member_id=member_id, now=now))
 
 
-def recommended_bundle(*, member: Member, rolling_spend: Decimal, on: dt.date) -> RecommendedBundle | None:
-    """The first template that suits the member, priced for them; None when none suits or the
-    quote is refused (say, an inactive line). ``bundle_price`` is what ``bundle_quote`` runs
-    once it has loaded the member and the template: both are already in hand here (the
-    templates, with their lines and components, from the reference cache), and so is the
-    member's rolling spend."""
-    templates = bundle_templates_suiting(segment=member.segment, payment_plan=member.payment_plan)
-    if not templates:
+def recommended_bundle(
+    *, member: Member, usage: Usage, rolling_spend: Decimal, on: dt.date
+) -> RecommendedBundle | None:
+    """The bundle recommended to the member, sized to their usage and priced for them, as the
+    bundle builder (``/portal/bundles/``) shows it; None when no template suits them or the
+    quote is refused (say, an inactive line). The member, their usage and rolling spend are in
+    hand; the templates, the recommender's settings and the discount schedules come from the
+    reference cache, so this asks the database nothing."""
+    found = recommendation_for(member=member, usage=usage, on=on, rolling_spend=rolling_spend)
+    if found is None:
         return None
-    template = templates[0]
-    try:
-        quote = bundle_price(member=member, member_id=member.pk, template=template, template_id=template.pk,
-                             quantities=None, extra_percent=None, on=on, rolling_spend=rolling_spend)
-    except Refused:
-        return None
-    return RecommendedBundle(template_id=template.pk, code=template.code, name=template.name, quote=quote)
+    template = found.recommendation.template
+    return RecommendedBundle(template_id=template.id, code=template.code, name=template.name,
+                             quote=found.quote, reasons=found.recommendation.reasons)
 
 
 # --- the member, with what every block reads about them, in one prepared query ------------------
@@ -158,7 +163,7 @@ _STATE_AND_POINTS = (
     "tier_state__tier_id", "tier_state__since", "tier_state__qualified_until", "tier_state__downgrade_due",
     "points_account__available", "points_account__pending", "rolling_spend", "points_expiring",
     "points_first_expiry", "offer_discounts_held", *MANAGER_CARD_FIELDS,
-    "club_membership__status", "club_membership__source", "club_membership__period_end",
+    "club_membership__status", "club_membership__source", "club_membership__period_end", *USAGE_TOTALS,
 )
 
 
@@ -172,14 +177,17 @@ class MemberSnapshot:
     offer_discounts_held: bool  # false: no source has an offer discount for the member today
     account_manager: ManagerCard | None = None
     membership: MembershipCard | None = None
+    usage: Usage | None = None  # the monthly averages the bundle recommender sizes lines to
 
 
-def _snapshot_rows(*, user_id: int, first_month: dt.date, on: dt.date, now: dt.datetime, until: dt.datetime):
+def _snapshot_rows(*, user_id: int, first_month: dt.date, on: dt.date, now: dt.datetime, until: dt.datetime,
+                   first_usage_month: dt.date, last_usage_month: dt.date):
     return (
         Member.objects.filter(user_id=user_id)
         .annotate(rolling_spend=spend_between_subquery(first_month=first_month, last_day=on),
                   offer_discounts_held=offer_discounts_held(on=on),
-                  **points_expiring_annotations(now=now, until=until))
+                  **points_expiring_annotations(now=now, until=until),
+                  **usage_between_annotations(first_month=first_usage_month, last_month=last_usage_month))
         .order_by()  # one line per login (a one-to-one): no sort, the unique index finds it
         .values_list(*MEMBER_FIELDS, *_STATE_AND_POINTS)[:1]
     )
@@ -187,7 +195,8 @@ def _snapshot_rows(*, user_id: int, first_month: dt.date, on: dt.date, now: dt.d
 
 _SNAPSHOT = PreparedRead(_snapshot_rows, samples=tuple(
     {"user_id": number, "first_month": at.date().replace(month=2), "on": at.date().replace(day=3), "now": at,
-     "until": at + dt.timedelta(days=30)}
+     "until": at + dt.timedelta(days=30), "first_usage_month": at.date().replace(month=5),
+     "last_usage_month": at.date().replace(month=7)}
     for number, at in enumerate(_SAMPLE_TIMES, start=1)))
 
 
@@ -198,15 +207,18 @@ def dashboard_member(*, user, now: dt.datetime) -> MemberSnapshot | None:
     if not user.is_authenticated:
         return None
     on = timezone.localdate(now)
+    usage_months = bundle_recommender_inputs().usage_months
+    first_usage_month, last_usage_month = usage_window(on, usage_months)
     rows = _SNAPSHOT(user_id=user.pk, first_month=rolling_window_start(on), on=on, now=now,
-                     until=expiring_until(now=now))
+                     until=expiring_until(now=now), first_usage_month=first_usage_month,
+                     last_usage_month=last_usage_month)
     if not rows:
         return None
     row = rows[0]
     member = Member.from_db("default", MEMBER_FIELDS, row[: len(MEMBER_FIELDS)])
     (tier_id, since, qualified_until, downgrade_due, available, pending, spend, expiring, first_expiry,
      held, manager_name, manager_phone, manager_email, membership_status, membership_source,
-     membership_period_end) = row[len(MEMBER_FIELDS):]
+     membership_period_end, months_seen, data_mb, voice_minutes, sms) = row[len(MEMBER_FIELDS):]
     return MemberSnapshot(
         member=member,
         tier_state=TierState(tier_id, since, qualified_until, downgrade_due) if tier_id is not None else None,
@@ -217,6 +229,8 @@ def dashboard_member(*, user, now: dt.datetime) -> MemberSnapshot | None:
         account_manager=ManagerCard.of(manager_name, manager_phone, manager_email),
         membership=(MembershipCard(membership_status, membership_source, membership_period_end)
                     if membership_status else None),
+        usage=Usage.from_totals(months=usage_months, months_seen=months_seen, data_mb=data_mb,
+                                voice_minutes=voice_minutes, sms=sms),
     )
 
 
@@ -243,7 +257,8 @@ def dashboard_for_member(*, snapshot: MemberSnapshot, now: dt.datetime) -> Dashb
                                     standing=MemberStanding(status=member.status, tier=tier,
                                                             club_member=club_member))),
         vouchers=member_vouchers(member_id=member.pk, now=now),
-        bundle=recommended_bundle(member=member, rolling_spend=snapshot.rolling_spend, on=today),
+        bundle=recommended_bundle(member=member, usage=snapshot.usage or Usage(months=0),
+                                  rolling_spend=snapshot.rolling_spend, on=today),
         account_manager=snapshot.account_manager,
         membership=snapshot.membership,
     )

@@ -81,6 +81,16 @@ def _cursor(connection):
     return connection.make_cursor(raw)
 
 
+def prepared_cursor(using: str = "default"):
+    """A cursor for a hot path's own SQL (a webhook's few statements): on PostgreSQL each
+    statement is prepared on the server once per connection (see ``_cursor``); elsewhere a
+    plain cursor. Use it as ``with prepared_cursor() as cursor:``."""
+    connection = connections[using]
+    if connection.vendor not in PREPARED_VENDORS:
+        return connection.cursor()
+    return _cursor(connection)
+
+
 class _PreparingCursor(ServerBindingCursor):
     def execute(self, query, params=None, *, prepare=None, binary=None):
         return super().execute(query, params, prepare=True, binary=binary)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models import BigIntegerField, Count, DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from .models import MonthlyActivity
@@ -40,6 +40,26 @@ def spend_between_subquery(*, first_month: dt.date, last_day: dt.date):
     )
     money = DecimalField(max_digits=18, decimal_places=2)
     return Coalesce(Subquery(window, output_field=money), Value(Decimal(0)), output_field=money)
+
+
+USAGE_TOTALS = ("usage_months", "usage_data_mb", "usage_voice_minutes", "usage_sms")
+
+
+def usage_between_annotations(*, first_month: dt.date, last_month: dt.date) -> dict:
+    """Expressions for ``Member`` querysets, named as ``USAGE_TOTALS``: how many months from
+    ``first_month`` to ``last_month`` (first days of months) have activity, and the member's
+    data (MB), voice minutes and SMS over them (0 when none)."""
+    rows = MonthlyActivity.objects.filter(
+        member=OuterRef("pk"), month__gte=first_month, month__lte=last_month
+    )
+
+    def total(aggregate):
+        per_member = rows.values("member").annotate(total=aggregate).values("total")
+        return Coalesce(Subquery(per_member, output_field=BigIntegerField()), Value(0),
+                        output_field=BigIntegerField())
+
+    return dict(zip(USAGE_TOTALS, (total(Count("pk")), total(Sum("data_mb")), total(Sum("voice_minutes")),
+                                   total(Sum("sms"))), strict=True))
 
 
 def rolling_spend_by_member(

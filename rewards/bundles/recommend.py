@@ -70,15 +70,26 @@ class Usage:
     def average(cls, rows: Sequence[UsageMonth], *, months: int) -> Usage:
         """The average of the months with a row (a member who joined last month is not
         averaged down by the months before they joined)."""
-        if not rows:
+        return cls.from_totals(
+            months=months, months_seen=len(rows), data_mb=sum(r.data_mb for r in rows),
+            voice_minutes=sum(r.voice_minutes for r in rows), sms=sum(r.sms for r in rows),
+        )
+
+    @classmethod
+    def from_totals(
+        cls, *, months: int, months_seen: int, data_mb: int, voice_minutes: int, sms: int
+    ) -> Usage:
+        """The averages of ``months_seen`` months whose totals are given (the dashboard reads
+        the totals in its one member query)."""
+        if not months_seen:
             return cls(months=months)
-        seen = Decimal(len(rows))
+        seen = Decimal(months_seen)
         return cls(
             months=months,
-            months_seen=len(rows),
-            data_gb=sum((Decimal(r.data_mb) for r in rows), Decimal(0)) / MB_PER_GB / seen,
-            voice_minutes=sum((Decimal(r.voice_minutes) for r in rows), Decimal(0)) / seen,
-            sms=sum((Decimal(r.sms) for r in rows), Decimal(0)) / seen,
+            months_seen=months_seen,
+            data_gb=Decimal(data_mb) / MB_PER_GB / seen,
+            voice_minutes=Decimal(voice_minutes) / seen,
+            sms=Decimal(sms) / seen,
         )
 
     def of(self, kind: str) -> Decimal:

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from rewards.ledger.models import SourceType
 from rewards.ledger.services import PointsGrant, points_grant_many
+from rewards.prepared import prepared_cursor
 
 from ..models import ClubMembership, InboxOutcome, StripeEventInbox
 from ..selectors import price_by_stripe_id
@@ -123,7 +124,7 @@ def _inbox_insert(
     received = timezone.now()
     if connection.vendor == "sqlite":  # SQLite's driver wants naive UTC, like Django writes it
         received, created = (value.astimezone(dt.UTC).replace(tzinfo=None) for value in (received, created))
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_INBOX_SQL, [
             event["id"], event_type[:64], created, bool(event.get("livemode")), raw, received, received,
             outcome, member_id,

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from club.members.models import Member
+from rewards.prepared import prepared_cursor
 
 from ..models import STRIPE_STATUS_MAP, ClubMembership, MembershipPrice, MembershipSource, MembershipStatus
 from ..selectors import price_by_stripe_id
@@ -46,7 +47,7 @@ def membership_lock(*, member_id: int) -> tuple[bool, ClubMembership | None]:
         if not Member.objects.select_for_update(no_key=True).filter(pk=member_id).exists():
             return False, None
         return True, ClubMembership.objects.select_related("price").filter(member_id=member_id).first()
-    with connection.cursor() as cursor:  # the ORM's queries, without their per-call compiling
+    with prepared_cursor() as cursor:  # the ORM's queries, without their per-call compiling
         cursor.execute(_LOCK_SQL, [member_id])
         if cursor.fetchone() is None:
             return False, None
@@ -136,7 +137,7 @@ def _update(membership: ClubMembership, fields: tuple[str, ...]) -> None:
         columns = ", ".join(f"{field.column} = %s" for field in model_fields)
         sql = _UPDATE_SQL[fields] = f"UPDATE {ClubMembership._meta.db_table} SET {columns} WHERE id = %s"
     values = [field.get_db_prep_save(field.pre_save(membership, False), connection) for field in model_fields]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [*values, membership.pk])
 
 

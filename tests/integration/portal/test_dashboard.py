@@ -264,15 +264,15 @@ def test_an_accepted_discount_offer_is_read_only_for_a_member_who_holds_one(
 
 def test_a_cold_cache_costs_the_reference_reads_once(client, world, django_assert_max_num_queries):
     """After a flushed cache (Redis restarted) and once the process's own copies have lapsed:
-    the session, the tiers, the discount schedules (3), the bundle templates (3), the upcoming
-    events (2), Wagtail's site root paths and the site menu are read again, once; the next
-    request is back to the steady state."""
+    the session, the tiers, the discount schedules (3), the bundle templates (3), the bundle
+    recommender's settings and add-on counts (2), the upcoming events (2), Wagtail's site root
+    paths and the site menu are read again, once; the next request is back to the steady state."""
     member_with_data(world, client=client)
     client.get(DASHBOARD)
     cache.clear()
     reference_local_copies_drop()
 
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(19):
         assert client.get(DASHBOARD).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(DASHBOARD).status_code == 200
@@ -288,3 +288,32 @@ def test_a_published_tier_change_shows_on_the_next_request(client, world):
     gold.save()
 
     assert "Progress to Gold Plus" in client.get(DASHBOARD).content.decode()
+
+
+def test_the_bundle_card_is_the_builders_recommendation_sized_to_the_members_usage(
+    client, world, django_assert_max_num_queries
+):
+    """Three months of 20 GB a month: the card sizes data above the template's 10 GB, says why,
+    and shows what /portal/bundles/ recommends (same lines, same price), without a query more."""
+    from rewards.activity.models import MonthlyActivity
+    from rewards.bundles.services.recommendation import bundle_recommendation_for_member, usage_window
+
+    member = member_with_data(world, client=client)
+    client.get(DASHBOARD)  # the reference data, cached
+    first, _last = usage_window(timezone.localdate(), 3)
+    for number in range(3):
+        month = (first + dt.timedelta(days=32 * number)).replace(day=1)
+        MonthlyActivity.objects.update_or_create(
+            member=member, month=month, defaults={"data_mb": 20 * 1024, "voice_minutes": 100, "sms": 20})
+
+    with django_assert_max_num_queries(6):
+        response = client.get(DASHBOARD)
+
+    board = response.context["board"]
+    expected = bundle_recommendation_for_member(member_id=member.pk)
+    lines = {line.code: line.quantity for line in board.bundle.quote.lines}
+    assert lines == expected.recommendation.quantities and lines["data-gb"] > 20
+    assert board.bundle.quote.total == expected.quote.total
+    page = response.content.decode()
+    assert f'data-testid="dash-bundle-reason">{board.bundle.reasons[0].text}<' in page
+    assert f'href="{reverse("portal:bundles")}" data-testid="dash-bundle-link"' in page
