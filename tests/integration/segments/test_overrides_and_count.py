@@ -166,3 +166,17 @@ def test_the_live_count_is_one_query(staff):
     reads = [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
     reads = [sql for sql in reads if "set_config" not in sql]
     assert len(reads) == 1 and "GROUP BY" in reads[0]
+
+
+def test_an_erased_member_keeps_the_override_history_without_the_reasons(staff):
+    from club.members.models import MemberErasure
+    from club.members.services.privacy import member_erase
+
+    member = member_with_profile()
+    segment_override_set(member_id=member.pk, segment=Segment.VIP, reason="Told us about a divorce",
+                         staff_user=staff)
+
+    member_erase(member_id=member.pk, source=MemberErasure.Source.STAFF, erased_by=staff)
+
+    override = SegmentOverride.objects.get(member=member)
+    assert (override.reason, override.segment, override.created_by) == ("", Segment.VIP, staff)
