@@ -114,8 +114,17 @@ def demo_subscriber_rows(*, count: int) -> list[dict[str, str]]:
 
 
 def demo_subscribers_load(*, count: int) -> SubscriberDemoResult:
+    """The demo's subscribers, imported. A segment in the rows is a new member's starting point:
+    once the segment rules have classified a member (the profiles pipeline runs as their
+    billing events arrive), a later load keeps the member's segment rather than undo it."""
+    rows = demo_subscriber_rows(count=count)
+    held = dict(Member.objects.filter(account_number__in=[row["account_number"] for row in rows])
+                .values_list("account_number", "segment"))
+    for row in rows:
+        if row["account_number"] in held:
+            row["segment"] = held[row["account_number"]]
     report = subscriber_import_records(
-        records=demo_subscriber_rows(count=count),
+        records=rows,
         mapping=import_mapping_load("troika-canonical"),
         all_or_nothing=True,
     )
