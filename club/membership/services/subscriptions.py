@@ -106,7 +106,7 @@ def _save(membership: ClubMembership, before: tuple | None, extra_fields: tuple[
     """Write the membership; True if a mirrored field changed (``before``: its ``_snapshot``)."""
     after = _snapshot(membership)
     if membership.pk is None:
-        membership.save()
+        _insert(membership)
         return True
     if after[:-1] == before[:-1]:
         if after[-1] != before[-1]:  # only the date the subscription was first seen
@@ -122,6 +122,29 @@ _UPDATED_FIELDS = tuple(
     field.name for field in ClubMembership._meta.concrete_fields if not field.primary_key
 )
 _UPDATE_SQL: dict[tuple[str, ...], str] = {}
+
+
+_INSERT_FIELDS = [field for field in ClubMembership._meta.concrete_fields if not field.primary_key]
+_INSERT_SQL = "INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING id".format(
+    table=ClubMembership._meta.db_table, columns=", ".join(field.column for field in _INSERT_FIELDS),
+    values=", ".join(["%s"] * len(_INSERT_FIELDS)),
+)
+
+
+def _insert(membership: ClubMembership) -> None:
+    """``membership.save()`` for a new row, as one prepared ``INSERT ... RETURNING id`` (no
+    signals listen to this model; each field's own conversion, ``updated_at`` set as ``save``
+    sets it)."""
+    if connection.vendor != "postgresql":
+        membership.save()
+        return
+    values = [field.get_db_prep_save(field.pre_save(membership, True), connection)
+              for field in _INSERT_FIELDS]
+    with prepared_cursor() as cursor:
+        cursor.execute(_INSERT_SQL, values)
+        membership.pk = cursor.fetchone()[0]
+    membership._state.adding = False
+    membership._state.db = connection.alias
 
 
 def _update(membership: ClubMembership, fields: tuple[str, ...]) -> None:
