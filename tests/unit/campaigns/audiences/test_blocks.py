@@ -139,7 +139,7 @@ def test_no_condition_is_every_active_member():
 SHIPPED_KINDS = {
     "tier", "segment", "customer_type", "plan", "region", "language", "age", "tenure", "interests",
     "consents", "spend", "points_balance", "redeemed_recently", "no_usage", "birthday", "anniversary",
-    "tier_change", "points_expiring",
+    "tier_change", "points_expiring", "churn_risk", "customer_class",
 }
 
 
