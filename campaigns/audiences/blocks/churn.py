@@ -28,7 +28,9 @@ def _band_range(band: str) -> Q:
 
 class ChurnRiskCondition(ConditionBlock):
     min_percent = blocks.IntegerBlock(
-        required=False, min_value=0, max_value=100, label=gettext_lazy("At least (% chance of leaving)"),
+        required=False, min_value=0, max_value=100,
+        # xgettext:no-python-format ("% c" is not a placeholder: the label is never formatted)
+        label=gettext_lazy("At least (% chance of leaving)"),
         help_text=gettext_lazy("The model's estimate for each member, 0 to 100."))
     bands = tick_boxes(RiskBand.choices, required=False, label=gettext_lazy("Risk bands"))
 
