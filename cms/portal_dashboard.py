@@ -175,9 +175,9 @@ class MemberSnapshot:
     rolling_spend: Decimal
     expiring: ExpiringPoints
     offer_discounts_held: bool  # false: no source has an offer discount for the member today
+    usage: Usage  # the monthly averages the bundle recommender sizes lines to
     account_manager: ManagerCard | None = None
     membership: MembershipCard | None = None
-    usage: Usage | None = None  # the monthly averages the bundle recommender sizes lines to
 
 
 def _snapshot_rows(*, user_id: int, first_month: dt.date, on: dt.date, now: dt.datetime, until: dt.datetime,
@@ -257,7 +257,7 @@ def dashboard_for_member(*, snapshot: MemberSnapshot, now: dt.datetime) -> Dashb
                                     standing=MemberStanding(status=member.status, tier=tier,
                                                             club_member=club_member))),
         vouchers=member_vouchers(member_id=member.pk, now=now),
-        bundle=recommended_bundle(member=member, usage=snapshot.usage or Usage(months=0),
+        bundle=recommended_bundle(member=member, usage=snapshot.usage,
                                   rolling_spend=snapshot.rolling_spend, on=today),
         account_manager=snapshot.account_manager,
         membership=snapshot.membership,
