@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "campaigns.offers",
     "campaigns.reports",
     "partners",
+    "partners.organisations",
     "cms",
     # Wagtail
     "wagtail.contrib.forms",
