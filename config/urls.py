@@ -35,6 +35,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("portal/", include("cms.portal_urls")),
+    # The partner portal (docs/partners.md): partner users only, MFA required.
+    path("partners/", include("partners.urls")),
     # Django's set_language, which also stores a member's choice (cms/language_views.py).
     path("i18n/setlang/", language_switch, name="set_language"),
 ]
