@@ -12,6 +12,7 @@ app_name = "partners"
 
 urlpatterns = [
     path("", include("partners.organisations.urls")),
+    path("", include("partners.api.urls")),
 ]
 
 # The portal's menu: (URL name in this namespace, label, admin only). An entry whose URL is not
@@ -19,4 +20,5 @@ urlpatterns = [
 PORTAL_NAV: list[tuple[str, object, bool]] = [
     ("partners:dashboard", _("Dashboard"), False),
     ("partners:team", _("Team"), False),
+    ("partners:api_keys", _("API keys"), True),
 ]
