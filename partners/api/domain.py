@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from partners.copromotions.selectors import copromotion_stats, copromotions_of_partner
 from partners.copromotions.services import (
     Benefit,
     CodeError,
@@ -89,9 +90,39 @@ def reverse(*, partner_id: int, redemption_id: int, reference: str) -> Answer:
     })
 
 
+def _promotion(copromotion, today) -> dict:
+    return {
+        "id": copromotion.pk,
+        "title": copromotion.title,
+        "status": str(copromotion.status_on(today)),
+        "benefit_kind": str(copromotion.benefit_kind),
+        "starts_on": copromotion.starts_on.isoformat(),
+        "ends_on": copromotion.ends_on.isoformat(),
+    }
+
+
 def promotions(*, partner_id: int) -> list[dict]:
-    raise NotImplementedError  # wired to copromotions_for_partner once it lands
+    today = timezone.localdate()
+    return [_promotion(p, today) for p in copromotions_of_partner(partner_id=partner_id)]
 
 
 def promotion(*, partner_id: int, promotion_id: int) -> dict | None:
-    raise NotImplementedError  # wired to copromotion_stats once it lands
+    """One co-promotion of the partner with its figures; None when unknown or another's."""
+    found = copromotions_of_partner(partner_id=partner_id).filter(pk=promotion_id).first()
+    if found is None:
+        return None
+    stats = copromotion_stats(copromotion_id=found.pk)
+    return {
+        **_promotion(found, timezone.localdate()),
+        "stats": {
+            "delivered": stats.delivered,
+            "codes_total": stats.codes_total,
+            "codes_given": stats.codes_given,
+            "redeemed": stats.redeemed,
+            "reversed": stats.reversed,
+            "points_credited": stats.points_credited,
+            "budget": _money(stats.budget),
+            "budget_spent": _money(stats.budget_spent),
+            "budget_left": _money(stats.budget_left),
+        },
+    }

@@ -53,12 +53,17 @@ class ReversalOut(Schema):
 
 
 class StatsOut(Schema):
+    """Aggregates only: no member is named."""
+
+    delivered: int = Field(..., description="Members the co-promotion's campaign reached")
     codes_total: int
-    codes_delivered: int
-    codes_redeemed: int
-    redemptions_reversed: int
-    budget: str
+    codes_given: int = Field(..., description="Codes handed to members (given or redeemed)")
+    redeemed: int = Field(..., description="Live redemptions (not reversed)")
+    reversed: int
+    points_credited: int
+    budget: str = Field(..., description="Whole dong as a string")
     budget_spent: str
+    budget_left: str
 
 
 class PromotionOut(Schema):
