@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "campaigns.reports",
     "partners",
     "partners.organisations",
+    "partners.copromotions",
     "partners.api",
     "cms",
     # Wagtail

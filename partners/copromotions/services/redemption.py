@@ -1,0 +1,277 @@
+"""The partner checks and redeems the codes members bring, and reverses a redemption.
+
+``code_redeem`` is one transaction: lock the code row (``FOR UPDATE``: concurrent redemptions
+of one code queue there and the first wins), check the co-promotion runs today, take the cost
+from the budget with a conditional UPDATE (``spent + cost <= budget``: never overspent), record
+the ``PartnerRedemption`` (a partial unique index: one live redemption per code), mark the code
+redeemed and, for bonus points, credit the member through the ledger (key
+``copromotion_redeem:<redemption id>``). ``code_redemption_reverse`` undoes it once: a
+reversing ledger entry (never a delete), the budget given back, the code redeemable again.
+
+A code of another partner is "not found", exactly like an unknown code; no answer names the
+member.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rewards.ledger.models import SourceType
+from rewards.ledger.reasons import ReasonCode
+from rewards.ledger.services import points_grant
+from rewards.ledger.services.debits import points_reverse_source
+
+from ..models import (
+    BenefitKind,
+    CodeState,
+    CoPromotion,
+    CoPromotionBudget,
+    CoPromotionState,
+    PartnerRedemption,
+    PromotionCode,
+)
+from .results import Benefit, CodeCheck, CodeError, RedeemResult, ReverseResult
+
+MAX_CODE_LENGTH = 64
+MAX_REFERENCE_LENGTH = 100
+
+_MESSAGES = {
+    CodeError.CODE_NOT_FOUND: gettext_lazy("There is no such code."),
+    CodeError.CODE_NOT_ISSUED: gettext_lazy("This code has not been given to a member."),
+    CodeError.CODE_ALREADY_REDEEMED: gettext_lazy("This code has already been redeemed."),
+    CodeError.PROMOTION_NOT_RUNNING: gettext_lazy("The co-promotion of this code is not running today."),
+    CodeError.BUDGET_EXHAUSTED: gettext_lazy("The co-promotion's budget is spent."),
+    CodeError.REDEMPTION_NOT_FOUND: gettext_lazy("There is no such redemption."),
+    CodeError.NOT_REDEEMED: gettext_lazy("This code has no redemption to reverse."),
+}
+
+
+def _message(error: CodeError) -> str:
+    return str(_MESSAGES[error])
+
+
+def source_ref(redemption_id: int) -> str:
+    return f"copromotion_redemption:{redemption_id}"
+
+
+def code_validate(*, partner_id: int, code: str, today: dt.date | None = None) -> CodeCheck:
+    """Is ``code`` redeemable now, for which co-promotion, and what does the member get."""
+    code = _normalised(code)
+    row = (
+        PromotionCode.objects.select_related("copromotion").filter(partner_id=partner_id, code=code).first()
+        if code
+        else None
+    )
+    if row is None:
+        return CodeCheck(
+            code=code, error=CodeError.CODE_NOT_FOUND, message=_message(CodeError.CODE_NOT_FOUND)
+        )
+    copromotion = row.copromotion
+    error = _refusal(row, copromotion, today=today or timezone.localdate())
+    if error is None:
+        left = (
+            CoPromotionBudget.objects.filter(copromotion_id=copromotion.pk)
+            .values_list(F("budget") - F("spent"), flat=True)
+            .first()
+        )
+        if left is None or left < cost_of(copromotion):
+            error = CodeError.BUDGET_EXHAUSTED
+    return CodeCheck(
+        code=row.code,
+        error=error,
+        message=_message(error) if error else "",
+        copromotion_id=copromotion.pk,
+        copromotion_title=copromotion.title,
+        benefit=benefit_of(copromotion),
+    )
+
+
+def code_redeem(
+    *, partner_id: int, code: str, reference: str | None = None, at: dt.datetime | None = None
+) -> RedeemResult:
+    """Redeem ``code`` once (see the module's docstring). ``reference`` is the partner's own
+    (a receipt number), kept for its statements."""
+    at = at or timezone.now()
+    code = _normalised(code)
+    reference = (reference or "").strip()
+    if len(reference) > MAX_REFERENCE_LENGTH:
+        raise ValueError(_("The reference has at most %(max)s characters.") % {"max": MAX_REFERENCE_LENGTH})
+    if not code:
+        return _refused(CodeError.CODE_NOT_FOUND)
+    try:
+        with transaction.atomic():
+            row = (
+                PromotionCode.objects.select_for_update(of=("self",))
+                .select_related("copromotion")
+                .filter(partner_id=partner_id, code=code)
+                .first()
+            )
+            if row is None:
+                return _refused(CodeError.CODE_NOT_FOUND)
+            copromotion = row.copromotion
+            error = _refusal(row, copromotion, today=timezone.localdate(at))
+            if error is not None:
+                return _refused(error, copromotion)
+            points = copromotion.bonus_points if copromotion.benefit_kind == BenefitKind.BONUS_POINTS else 0
+            amount = cost_of(copromotion)
+            taken = CoPromotionBudget.objects.filter(
+                copromotion_id=copromotion.pk, spent__lte=F("budget") - amount
+            ).update(spent=F("spent") + amount)
+            if not taken:
+                return _refused(CodeError.BUDGET_EXHAUSTED, copromotion)
+            redemption = PartnerRedemption.objects.create(
+                copromotion=copromotion,
+                partner_id=partner_id,
+                code=row,
+                redeemed_at=at,
+                points=points,
+                amount=amount,
+                reference=reference,
+            )
+            PromotionCode.objects.filter(pk=row.pk).update(state=CodeState.REDEEMED)
+            if points:
+                points_grant(
+                    member_id=row.member_id,
+                    points=points,
+                    reason=f"Bonus: {copromotion.title}"[:255],
+                    source_type=SourceType.CAMPAIGN,
+                    source_ref=source_ref(redemption.pk),
+                    idempotency_key=f"copromotion_redeem:{redemption.pk}",
+                    earned_at=at,
+                    reason_code=ReasonCode.CAMPAIGN_BONUS,
+                    reason_values={"campaign": copromotion.title},
+                )
+    except IntegrityError:  # the partial unique index: a live redemption of this code exists
+        return _refused(CodeError.CODE_ALREADY_REDEEMED)
+    return RedeemResult(
+        redemption_id=redemption.pk,
+        copromotion_id=copromotion.pk,
+        code=row.code,
+        points=points,
+        amount=amount,
+        redeemed_at=at,
+        benefit=benefit_of(copromotion),
+    )
+
+
+def code_redemption_reverse(
+    *,
+    partner_id: int,
+    redemption_id: int | None = None,
+    code: str | None = None,
+    reference: str = "",
+    at: dt.datetime | None = None,
+) -> ReverseResult:
+    """Undo a redemption, named by its id or by its code (the live one): the points taken back
+    by a reversing ledger entry, the budget given back, the code redeemable again. Reversing
+    a reversed redemption (by id) answers the first reversal again and changes nothing."""
+    if (redemption_id is None) == (code is None):
+        raise ValueError("name the redemption by its id or by its code")
+    at = at or timezone.now()
+    reference = (reference or "").strip()[:MAX_REFERENCE_LENGTH]
+    with transaction.atomic():
+        code_row = _code_to_reverse(partner_id=partner_id, redemption_id=redemption_id, code=code)
+        if isinstance(code_row, CodeError):
+            return ReverseResult(error=code_row, message=_message(code_row))
+        found = PartnerRedemption.objects.select_for_update().filter(partner_id=partner_id, code=code_row)
+        found = (
+            found.filter(pk=redemption_id)
+            if redemption_id is not None
+            else found.filter(reversed_at__isnull=True)
+        )
+        redemption = found.first()
+        if redemption is None:
+            error = CodeError.REDEMPTION_NOT_FOUND if redemption_id is not None else CodeError.NOT_REDEEMED
+            return ReverseResult(error=error, message=_message(error))
+        if redemption.reversed_at is not None:
+            return ReverseResult(
+                redemption_id=redemption.pk,
+                copromotion_id=redemption.copromotion_id,
+                reversed_at=redemption.reversed_at,
+                replayed=True,
+            )
+        PartnerRedemption.objects.filter(pk=redemption.pk).update(
+            reversed_at=at, reversal_reference=reference
+        )
+        PromotionCode.objects.filter(pk=code_row.pk).update(state=CodeState.ASSIGNED)
+        CoPromotionBudget.objects.filter(copromotion_id=redemption.copromotion_id).update(
+            spent=F("spent") - redemption.amount
+        )
+        if redemption.points:
+            points_reverse_source(
+                source_type=SourceType.CAMPAIGN,
+                source_ref=source_ref(redemption.pk),
+                reason=f"Partner redemption {redemption.pk} reversed",
+                idempotency_key=f"copromotion_reverse:{redemption.pk}",
+                reason_values={"redemption": redemption.pk},
+            )
+    return ReverseResult(
+        redemption_id=redemption.pk, copromotion_id=redemption.copromotion_id, reversed_at=at
+    )
+
+
+def _code_to_reverse(*, partner_id: int, redemption_id: int | None, code: str | None):
+    """The code row, locked first (the order ``code_redeem`` locks in), or the error."""
+    if redemption_id is not None:
+        code_id = (
+            PartnerRedemption.objects.filter(pk=redemption_id, partner_id=partner_id)
+            .values_list("code_id", flat=True)
+            .first()
+        )
+        if code_id is None:
+            return CodeError.REDEMPTION_NOT_FOUND
+        lookup = {"pk": code_id}
+    else:
+        code = _normalised(code or "")
+        if not code:
+            return CodeError.CODE_NOT_FOUND
+        lookup = {"code": code}
+    row = PromotionCode.objects.select_for_update().filter(partner_id=partner_id, **lookup).first()
+    return row if row is not None else CodeError.CODE_NOT_FOUND
+
+
+def cost_of(copromotion: CoPromotion) -> Decimal:
+    """What one redemption costs the partner: the funding per redemption plus the bonus points
+    at the price per point (whole dong)."""
+    points = copromotion.bonus_points if copromotion.benefit_kind == BenefitKind.BONUS_POINTS else 0
+    return copromotion.funding_per_redemption + (points or 0) * copromotion.price_per_point
+
+
+def benefit_of(copromotion: CoPromotion) -> Benefit:
+    return Benefit(
+        kind=copromotion.benefit_kind,
+        bonus_points=copromotion.bonus_points,
+        discount_percent=copromotion.discount_percent,
+        discount_amount=copromotion.discount_amount,
+    )
+
+
+def _refusal(row: PromotionCode, copromotion: CoPromotion, *, today: dt.date) -> CodeError | None:
+    if row.state == CodeState.REDEEMED:
+        return CodeError.CODE_ALREADY_REDEEMED
+    if (
+        copromotion.state != CoPromotionState.APPROVED
+        or not copromotion.starts_on <= today <= copromotion.ends_on
+    ):
+        return CodeError.PROMOTION_NOT_RUNNING
+    if row.state == CodeState.AVAILABLE:
+        return CodeError.CODE_NOT_ISSUED
+    return None
+
+
+def _refused(error: CodeError, copromotion: CoPromotion | None = None) -> RedeemResult:
+    return RedeemResult(
+        error=error, message=_message(error), copromotion_id=copromotion.pk if copromotion else None
+    )
+
+
+def _normalised(code: str) -> str:
+    code = (code or "").strip()
+    return code if 0 < len(code) <= MAX_CODE_LENGTH else ""
