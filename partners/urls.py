@@ -13,6 +13,7 @@ app_name = "partners"
 urlpatterns = [
     path("", include("partners.organisations.urls")),
     path("", include("partners.api.urls")),
+    path("", include("partners.settlement.urls")),
 ]
 
 # The portal's menu: (URL name in this namespace, label, admin only). An entry whose URL is not
@@ -21,4 +22,5 @@ PORTAL_NAV: list[tuple[str, object, bool]] = [
     ("partners:dashboard", _("Dashboard"), False),
     ("partners:team", _("Team"), False),
     ("partners:api_keys", _("API keys"), True),
+    ("partners:statements", _("Statements"), False),
 ]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "partners.organisations",
     "partners.copromotions",
     "partners.api",
+    "partners.settlement",
     "cms",
     # Wagtail
     "wagtail.contrib.forms",

@@ -50,4 +50,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "bundles-addon-stats": {
         "task": "bundles.addon_stats_refresh_nightly", "schedule": crontab(hour=4, minute=0),
     },
+    # partners' settlement: every partner's draft statement for the month just ended (docs/partners.md)
+    "settlement-prepare-last-month": {
+        "task": "settlement.statements_prepare_last_month",
+        "schedule": crontab(day_of_month=1, hour=5, minute=0),
+    },
 }
