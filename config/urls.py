@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.language_views import language_switch
 from config.health import healthz
+from partners.api.api import urls as partner_api_urls
 from rewards.catalogue.member_api import api as member_api
 from rewards.operator_api import api as operator_api
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/operator/v1/", operator_api.urls),
     path("api/member/v1/", member_api.urls),
+    path("api/partner/v1/", partner_api_urls),  # docs/partners.md, "Partner API"
     path("webhooks/", include("club.membership.urls")),  # Stripe's events (docs/membership.md)
     # The Wagtail admin has no login of its own: every login goes through allauth, with its
     # rate limits and MFA (see docs/accounts.md).
