@@ -12,6 +12,7 @@ app_name = "partners"
 
 urlpatterns = [
     path("", include("partners.organisations.urls")),
+    path("", include("partners.copromotions.urls")),
     path("", include("partners.api.urls")),
     path("", include("partners.settlement.urls")),
 ]
@@ -20,6 +21,7 @@ urlpatterns = [
 # mounted (yet) is left out of the menu.
 PORTAL_NAV: list[tuple[str, object, bool]] = [
     ("partners:dashboard", _("Dashboard"), False),
+    ("partners:copromotions", _("Co-promotions"), False),
     ("partners:team", _("Team"), False),
     ("partners:api_keys", _("API keys"), True),
     ("partners:statements", _("Statements"), False),
