@@ -23,6 +23,7 @@ PORTAL_NAV: list[tuple[str, object, bool]] = [
     ("partners:dashboard", _("Dashboard"), False),
     ("partners:copromotions", _("Co-promotions"), False),
     ("partners:team", _("Team"), False),
+    ("partners:invitations", _("Invitations"), False),
     ("partners:api_keys", _("API keys"), True),
     ("partners:statements", _("Statements"), False),
 ]

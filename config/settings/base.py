@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "club.accounts.middleware.StaffMfaRequiredMiddleware",
+    "partners.organisations.middleware.PartnerUserConfinedMiddleware",  # docs/partners.md
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import Partner, PartnerRole, PartnerUser
+from django.utils import timezone
+
+from .models import Partner, PartnerInvitation, PartnerRole, PartnerUser
 
 
 @dataclass(frozen=True)
@@ -26,4 +28,13 @@ def partner_summary(*, partner: Partner) -> PartnerSummary:
 def partner_team(*, partner: Partner) -> list[PartnerUser]:
     return list(
         PartnerUser.objects.filter(partner=partner).select_related("user").order_by("user__email")
+    )
+
+
+def partner_invitations_open(*, partner: Partner) -> list[PartnerInvitation]:
+    """The partner's invitations still waiting for an answer (not accepted, revoked or expired)."""
+    return list(
+        PartnerInvitation.objects.filter(
+            partner=partner, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).select_related("invited_by").order_by("-created_at")
     )
