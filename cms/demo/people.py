@@ -43,7 +43,7 @@ DEMO_MARKETER = DemoLogin(
 )
 DEMO_PARTNER = DemoLogin(
     "partner user", "partner@streamly.example", "troika-partner-2026",
-    "partner portal arrives with the partners feature",
+    "Streamly's administrator at /partners/; the portal asks for an authenticator app (TOTP) at first login",
 )
 DEMO_SUBSCRIBERS = [
     DemoLogin("subscriber", "lan.nguyen@example.com", "troika-member-2026", "line SAO0000001"),

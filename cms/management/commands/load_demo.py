@@ -9,6 +9,7 @@ from cms.demo.events import demo_event_rsvps, demo_events
 from cms.demo.financial import demo_financial_load
 from cms.demo.financial_bundles import demo_bundles_load
 from cms.demo.membership import demo_membership_load
+from cms.demo.partners import demo_partners_load, partner_logins
 from cms.demo.people import demo_people_load
 from cms.demo.site import demo_site_load
 from cms.demo.subscribers import demo_subscribers_load
@@ -38,6 +39,7 @@ class Command(BaseCommand):
         membership_prices = demo_membership_load()
         campaigns = demo_campaigns_load()
         runs = demo_campaigns_send()
+        partners = demo_partners_load()
         self.stdout.write(
             f"Demo operator: site '{home.title}'; subscribers created {report.created}, "
             f"updated {report.updated}, unchanged {report.unchanged}; "
@@ -71,8 +73,12 @@ class Command(BaseCommand):
             f"Campaigns: audiences created {campaigns.audiences_created}, campaigns created "
             f"{campaigns.campaigns_created}; sends started {runs}."
         )
+        self.stdout.write(
+            f"Partners: created {partners.partners_created}, codes generated {partners.codes_generated}, "
+            f"redemptions {partners.redemptions}, statements issued {partners.statements_issued}."
+        )
         self.stdout.write("Demo logins (password after the colon):")
-        for login in logins:
+        for login in [*logins, *partner_logins()]:
             note = f"  ({login.note})" if login.note else ""
             self.stdout.write(f"  {login.role:12} {login.email}: {login.password}{note}")
         self.stdout.write("Site: http://127.0.0.1:8000/   Admin: http://127.0.0.1:8000/admin/")
