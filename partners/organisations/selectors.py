@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Count
 from django.utils import timezone
 
 from .models import Partner, PartnerInvitation, PartnerRole, PartnerUser
@@ -38,3 +39,8 @@ def partner_invitations_open(*, partner: Partner) -> list[PartnerInvitation]:
             partner=partner, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
         ).select_related("invited_by").order_by("-created_at")
     )
+
+
+def partners_with_user_count():
+    """Every partner with ``user_count`` (the admin's list)."""
+    return Partner.objects.annotate(user_count=Count("users")).order_by("name")
