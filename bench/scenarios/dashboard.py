@@ -8,8 +8,8 @@ partner voucher redeemed and an RSVP, so every block of the page has data: tier 
 downgrade warning, points, discounts with reasons, events, vouchers, the recommended bundle
 (priced), the offers inbox. Every answer must be a 200.
 baseline: ``GET /bench/minimal`` per second behind the same middleware, same cookies, same
-server and clients, alternating with the dashboard in 5 rounds (see ``redemption``, whose server
-harness this reuses: gunicorn, 2 gthread workers x 8 threads, keep-alive clients).
+server and clients, alternating with the dashboard in 5 time-boxed rounds of 3 s each
+(bench/http_load.py: gunicorn, 2 gthread workers x 8 threads, keep-alive clients).
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ import random
 import secrets
 from decimal import Decimal
 
-from .redemption import Client, Load, _load, _minimal_request, served
+from bench.http_load import Load, Request, load, served
+
+from .redemption import Client
 
 NAME = "dashboard"
 DEFAULT_SIZE = 2000  # members; each client is one of them
@@ -28,7 +30,7 @@ CLIENTS = 16
 FEW_CLIENTS = 4
 WARMUP_PER_CLIENT = 5
 ROUNDS = 5
-REQUESTS_PER_ROUND = 40  # per client
+ROUND_SECONDS = 3.0  # each kind, each round
 RATIO_TARGET = 0.25
 P95_LIMIT_MS = 50
 
@@ -37,18 +39,16 @@ def run(*, size: int):
     from bench.harness import BenchResult
 
     clients = _prepare(size=size)
+    minimal, dashboard_page = _requests(clients, "/bench/minimal"), _requests(clients, "/portal/")
     with served() as port:
-        _load(port, clients, _minimal_request, WARMUP_PER_CLIENT)
-        _load(port, clients, _dashboard_request, WARMUP_PER_CLIENT)
+        load(port, CLIENTS, minimal, per_client=WARMUP_PER_CLIENT)
+        load(port, CLIENTS, dashboard_page, per_client=WARMUP_PER_CLIENT)
         minimal_rounds, dashboard_rounds = [], []
-        for _round in range(ROUNDS):
-            minimal_rounds.append(_load(port, clients, _minimal_request, REQUESTS_PER_ROUND))
-            dashboard_rounds.append(_load(port, clients, _dashboard_request, REQUESTS_PER_ROUND))
+        for _round in range(ROUNDS):  # alternating: a change of load on the machine hits both
+            minimal_rounds.append(load(port, CLIENTS, minimal, seconds=ROUND_SECONDS))
+            dashboard_rounds.append(load(port, CLIENTS, dashboard_page, seconds=ROUND_SECONDS))
         few = Load.combined(
-            [
-                _load(port, clients[:FEW_CLIENTS], _dashboard_request, REQUESTS_PER_ROUND * 2)
-                for _round in range(ROUNDS)
-            ]
+            [load(port, FEW_CLIENTS, dashboard_page, seconds=ROUND_SECONDS) for _round in range(ROUNDS)]
         )
     baseline, dashboard = Load.combined(minimal_rounds), Load.combined(dashboard_rounds)
     rounds = ", ".join(
@@ -57,7 +57,7 @@ def run(*, size: int):
     )
     ratio = dashboard.per_second / baseline.per_second
     notes = [
-        f"dashboard: {CLIENTS} clients, {ROUNDS} rounds x {REQUESTS_PER_ROUND} each: "
+        f"dashboard: {CLIENTS} clients, {ROUNDS} rounds of {ROUND_SECONDS:.0f} s each: "
         f"{dashboard.per_second:.1f}/s, p50 {dashboard.median_ms:.1f} ms, p95 {dashboard.p95_ms:.1f} ms, "
         f"statuses {dashboard.statuses}; minimal view {baseline.per_second:.1f}/s, p50 "
         f"{baseline.median_ms:.1f} ms, p95 {baseline.p95_ms:.1f} ms; per round minimal/dashboard: {rounds}; "
@@ -70,8 +70,11 @@ def run(*, size: int):
     return BenchResult(NAME, size, dashboard.per_second, UNIT, baseline.per_second, notes)
 
 
-def _dashboard_request(client_index: int, number: int) -> tuple[str, str]:
-    return "GET", "/portal/"
+def _requests(clients: list[Client], path: str):
+    def request(index: int, number: int) -> Request:
+        return "GET", path, None, {"Cookie": clients[index].cookie}
+
+    return request
 
 
 def _prepare(*, size: int) -> list[Client]:

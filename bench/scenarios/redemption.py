@@ -8,31 +8,19 @@ shared limited reward, network outbox row). Every answer must be a 201.
 baseline: ``GET /bench/minimal`` per second (a ``JsonResponse`` behind the same middleware,
 same cookies, same server and clients). The two alternate in 5 rounds (a change of load on a
 shared machine hits both) and each is the total of its rounds.
-The server is gunicorn (2 gthread workers x 8 threads: one process per core, a thread for each
-client; ``BENCH_SERVER_WORKERS``, ``BENCH_SERVER_THREADS``) on a free port with the throw-away
-bench database, DEBUG off and persistent connections; the clients are 16 threads with
-keep-alive ``http.client``. A kept-alive connection stays with the worker that accepted it, so
-with more workers than cores (6 x 2 before) the clients that landed on a crowded worker waited
-behind each other while others idled: a slower baseline and a long tail for both.
+The server and clients are bench/http_load.py's; each client sends a fixed number of
+requests per round here, because the check afterwards counts every redemption.
 ``BENCH_UNLIMITED_STOCK=1`` measures a reward without a stock row.
 """
 
 from __future__ import annotations
 
-import contextlib
-import http.client
 import os
 import secrets
-import socket
-import statistics
-import subprocess
-import sys
-import tempfile
-import threading
-import time
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import quote
+
+from bench.http_load import Load, Request, load, served
 
 NAME = "redemption"
 DEFAULT_SIZE = 2000
@@ -41,47 +29,13 @@ CLIENTS = 16
 COST = 60
 WARMUP_PER_CLIENT = 5
 ROUNDS = 5
-SERVER_WORKERS = int(os.environ.get("BENCH_SERVER_WORKERS", 2))
-SERVER_THREADS = int(os.environ.get("BENCH_SERVER_THREADS", 8))
 P95_LIMIT_MS = 150
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
 class Client:
     cookie: str
     csrf: str
-
-
-@dataclass(frozen=True)
-class Load:
-    latencies: list[float]  # seconds, sorted
-    statuses: dict[int, int]
-    seconds: float
-
-    @property
-    def per_second(self) -> float:
-        return len(self.latencies) / self.seconds
-
-    @property
-    def p95_ms(self) -> float:
-        return self.latencies[int(len(self.latencies) * 0.95) - 1] * 1000
-
-    @property
-    def median_ms(self) -> float:
-        return statistics.median(self.latencies) * 1000
-
-    @classmethod
-    def combined(cls, loads: list[Load]) -> Load:
-        statuses: dict[int, int] = {}
-        for load in loads:
-            for status, count in load.statuses.items():
-                statuses[status] = statuses.get(status, 0) + count
-        return cls(
-            latencies=sorted(latency for load in loads for latency in load.latencies),
-            statuses=statuses,
-            seconds=sum(load.seconds for load in loads),
-        )
 
 
 def run(*, size: int):
@@ -185,65 +139,22 @@ def _redeem_request(reward_id: int, phase: str):
 
 
 def _load(port: int, clients: list[Client], make_request, per_client: int) -> Load:
-    barrier = threading.Barrier(len(clients) + 1)
-    latencies: list[list[float]] = [[] for _ in clients]
-    statuses: list[dict[int, int]] = [{} for _ in clients]
+    """``per_client`` requests from each client, logged in with its cookie; POSTs carry its CSRF
+    token and the ``Idempotency-Key`` after the ``#`` of the request's target."""
 
-    def work(index: int) -> None:
+    def request(index: int, number: int) -> Request:
+        method, target = make_request(index, number)
+        path, _, key = target.partition("#")
         client = clients[index]
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        barrier.wait()
-        for number in range(per_client):
-            method, target = make_request(index, number)
-            path, _, key = target.partition("#")
-            headers = {"Cookie": client.cookie, "Host": "127.0.0.1"}
-            body = None
-            if method == "POST":
-                headers.update(
-                    {
-                        "X-CSRFToken": client.csrf,
-                        "Idempotency-Key": quote(key),
-                        "Content-Type": "application/json",
-                    }
-                )
-                body = b"{}"
-            started = time.perf_counter()
-            status = _send(connection, method, path, body, headers)
-            latencies[index].append(time.perf_counter() - started)
-            statuses[index][status] = statuses[index].get(status, 0) + 1
-        connection.close()
+        headers = {"Cookie": client.cookie}
+        if method != "POST":
+            return method, path, None, headers
+        headers.update(
+            {"X-CSRFToken": client.csrf, "Idempotency-Key": quote(key), "Content-Type": "application/json"}
+        )
+        return method, path, b"{}", headers
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(clients))]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - started
-    merged: dict[int, int] = {}
-    for per_thread in statuses:
-        for status, count in per_thread.items():
-            merged[status] = merged.get(status, 0) + count
-    return Load(
-        latencies=sorted(latency for per_thread in latencies for latency in per_thread),
-        statuses=merged,
-        seconds=seconds,
-    )
-
-
-def _send(connection: http.client.HTTPConnection, method: str, path: str, body, headers) -> int:
-    for attempt in range(2):
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            response.read()
-            return response.status
-        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-            connection.close()  # the server closed a kept-alive connection: reconnect once
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
+    return load(port, len(clients), request, per_client=per_client)
 
 
 def _check(*, reward_id: int, expected: int) -> str:
@@ -260,91 +171,3 @@ def _check(*, reward_id: int, expected: int) -> str:
             f"expected {expected} redemptions; found {redemptions}, {outbox} outbox rows, {debits} debits"
         )
     return f"checked: {redemptions} redemptions = outbox rows = ledger debits, stock left {remaining}"
-
-
-@contextlib.contextmanager
-def served():
-    """The bench server (``_start_server``) on a free port, up: yields the port. If the body
-    fails, the tail of the server's log is printed; the server is stopped at the end."""
-    port = _free_port()
-    log = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a full pipe would block the server
-    server = _start_server(port, log)
-    try:
-        _wait_until_up(port)
-        yield port
-    except Exception:
-        log.seek(0)
-        print(log.read()[-3000:], file=sys.stderr)
-        raise
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _database_url() -> str:
-    from django.db import connection
-
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db.get("PASSWORD"):
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host = f"{credentials}@" if credentials else ""
-    return f"postgres://{host}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _start_server(port: int, log) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "DEBUG": "false",
-        "DATABASE_URL": _database_url(),
-        "CONN_MAX_AGE": "60",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "BENCH_MINIMAL_VIEW": "1",
-    }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    return subprocess.Popen(
-        [
-            str(gunicorn),
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(SERVER_WORKERS),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(SERVER_THREADS),
-            "--keep-alive",
-            "30",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-
-
-def _wait_until_up(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/bench/minimal")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"the bench server did not answer on port {port} within {timeout} s")

@@ -1,11 +1,12 @@
 """Stripe webhooks: verify, record once in the inbox, apply under the member's lock.
 
-``stripe_webhook_receive`` is what the view calls. One transaction per event: the inbox row
-(``INSERT ... ON CONFLICT (event_id) DO NOTHING RETURNING id``), the member's lock, the
-membership change, the invoice's points and the inbox row's outcome commit together or not at
-all. A redelivered event finds its id taken and does nothing; a concurrent duplicate waits on
-the first one's insert and then finds it taken. An event that fails rolls back entirely,
-inbox row included, so Stripe's retry applies it later.
+``stripe_webhook_receive`` is what the view calls. One transaction per event: the member's
+lock and the inbox row (``INSERT ... ON CONFLICT (event_id) DO NOTHING RETURNING id``; on
+PostgreSQL one statement takes the lock, then inserts), the membership change, the invoice's
+points and the inbox row's outcome commit together or not at all. A redelivered event finds its
+id taken and does nothing; a concurrent duplicate (same event, so same member) waits on the
+first one's lock and then finds the id taken. An event that fails rolls back entirely, inbox row
+included, so Stripe's retry applies it later.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from club.members.models import Member
 from rewards.ledger.models import SourceType
 from rewards.ledger.services import PointsGrant, points_grant_many
 from rewards.prepared import prepared_cursor
@@ -34,6 +36,7 @@ from .subscriptions import (
     invoice_failed_apply,
     invoice_paid_apply,
     membership_lock,
+    membership_read_locked,
     subscription_apply,
 )
 
@@ -94,11 +97,13 @@ def stripe_event_process(*, event: dict[str, Any], raw: str = "") -> EventReceip
             member_id = target.member_id or _known_member(target.subscription_id, target.customer_id)
             outcome = InboxOutcome.APPLIED if member_id else InboxOutcome.UNMATCHED
         raw = raw or json.dumps(event, separators=(",", ":"))
-        inbox_id = _inbox_insert(event, raw, event_type, created, outcome=outcome, member_id=member_id)
+        inbox_id, locked = _inbox_insert(
+            event, raw, event_type, created, outcome=outcome, member_id=member_id
+        )
         if inbox_id is None:
             return EventReceipt(event_id=event["id"], type=event_type, duplicate=True, outcome="")
         if member_id is not None:
-            applied = _apply_locked(member_id, target.apply)
+            applied = _apply_locked(member_id, target.apply, locked=locked)
             if applied != outcome:
                 outcome = applied
                 StripeEventInbox.objects.filter(pk=inbox_id).update(
@@ -107,30 +112,49 @@ def stripe_event_process(*, event: dict[str, Any], raw: str = "") -> EventReceip
     return EventReceipt(event_id=event["id"], type=event_type, duplicate=False, outcome=outcome)
 
 
+_INBOX_COLUMNS = "event_id, type, created, livemode, payload, received_at, processed_at, outcome, member_id"
 _INBOX_SQL = (
-    f"INSERT INTO {StripeEventInbox._meta.db_table} "
-    "(event_id, type, created, livemode, payload, received_at, processed_at, outcome, member_id) "
+    f"INSERT INTO {StripeEventInbox._meta.db_table} ({_INBOX_COLUMNS}) "
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (event_id) DO NOTHING RETURNING id"
+)
+# The same insert after the member's lock, in one statement (one round trip fewer for every
+# event about a member): the insert's rows come from the lock's row count, so the lock is taken
+# first; ``locked`` says whether the member exists. The order (lock, then insert) is the same
+# for every event, and a duplicate always names the same member as the first delivery.
+_LOCK_AND_INBOX_SQL = (
+    f"WITH locked AS (SELECT 1 FROM {Member._meta.db_table} WHERE id = %s FOR NO KEY UPDATE) "
+    f"INSERT INTO {StripeEventInbox._meta.db_table} ({_INBOX_COLUMNS}) "
+    "SELECT %s::text, %s::text, %s::timestamptz, %s::boolean, %s::jsonb, %s::timestamptz, %s::timestamptz, "
+    "%s::text, %s::bigint FROM (SELECT count(*) AS n FROM locked) AS held "
+    "ON CONFLICT (event_id) DO NOTHING RETURNING id, (SELECT count(*) FROM locked)"
 )
 
 
 def _inbox_insert(
     event: dict[str, Any], raw: str, event_type: str, created: dt.datetime, *, outcome: str,
     member_id: int | None,
-) -> int | None:
-    """``INSERT ... ON CONFLICT (event_id) DO NOTHING RETURNING id``: the new row's id, or None
-    when the event is already there (a concurrent insert of the same id waits for the first
-    transaction and then finds it there)."""
+) -> tuple[int | None, bool]:
+    """``INSERT ... ON CONFLICT (event_id) DO NOTHING RETURNING id``: (the new row's id, or None
+    when the event is already there; whether the member's lock is held). A concurrent insert of
+    the same id waits for the first transaction and then finds it there. On PostgreSQL an event
+    about a member takes the member's lock in the same statement, before inserting."""
     received = timezone.now()
+    values = [
+        event["id"], event_type[:64], created, bool(event.get("livemode")), raw, received, received,
+        outcome, member_id,
+    ]
     if connection.vendor == "sqlite":  # SQLite's driver wants naive UTC, like Django writes it
-        received, created = (value.astimezone(dt.UTC).replace(tzinfo=None) for value in (received, created))
+        values[2], values[5], values[6] = (
+            value.astimezone(dt.UTC).replace(tzinfo=None) for value in (created, received, received)
+        )
     with prepared_cursor() as cursor:
-        cursor.execute(_INBOX_SQL, [
-            event["id"], event_type[:64], created, bool(event.get("livemode")), raw, received, received,
-            outcome, member_id,
-        ])
+        if member_id is not None and connection.vendor == "postgresql":
+            cursor.execute(_LOCK_AND_INBOX_SQL, [member_id, *values])
+            row = cursor.fetchone()
+            return (row[0], bool(row[1])) if row else (None, False)
+        cursor.execute(_INBOX_SQL, values)
         row = cursor.fetchone()
-    return row[0] if row else None
+    return (row[0] if row else None), False
 
 
 Apply = Callable[[int, ClubMembership | None], Applied]
@@ -200,10 +224,15 @@ _ROUTES: dict[str, Callable[[dict[str, Any], dt.datetime], Target | None]] = {
 }
 
 
-def _apply_locked(member_id: int, apply: Apply) -> str:
-    exists, membership = membership_lock(member_id=member_id)
-    if not exists:
-        return InboxOutcome.UNMATCHED
+def _apply_locked(member_id: int, apply: Apply, *, locked: bool) -> str:
+    """Apply under the member's lock: ``locked`` when the inbox insert took it (PostgreSQL),
+    else it is taken here."""
+    if locked:
+        membership = membership_read_locked(member_id=member_id)
+    else:
+        exists, membership = membership_lock(member_id=member_id)
+        if not exists:
+            return InboxOutcome.UNMATCHED
     applied = apply(member_id, membership)
     return InboxOutcome.OUTDATED if applied.outdated else InboxOutcome.APPLIED
 

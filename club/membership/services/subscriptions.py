@@ -51,15 +51,25 @@ def membership_lock(*, member_id: int) -> tuple[bool, ClubMembership | None]:
         cursor.execute(_LOCK_SQL, [member_id])
         if cursor.fetchone() is None:
             return False, None
+    return True, membership_read_locked(member_id=member_id)
+
+
+def membership_read_locked(*, member_id: int) -> ClubMembership | None:
+    """The member's membership and its price, for a caller that already holds the member's lock
+    in an earlier statement of this transaction (``membership_lock``, or the webhook inbox's
+    insert, which takes the same lock on PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return ClubMembership.objects.select_related("price").filter(member_id=member_id).first()
+    with prepared_cursor() as cursor:
         cursor.execute(_READ_SQL, [member_id])
         row = cursor.fetchone()
     if row is None:
-        return True, None
+        return None
     width = len(_MEMBERSHIP_COLUMNS)
     membership = ClubMembership.from_db(connection.alias, _MEMBERSHIP_COLUMNS, list(row[:width]))
     if row[width] is not None:
         membership.price = MembershipPrice.from_db(connection.alias, _PRICE_COLUMNS, list(row[width:]))
-    return True, membership
+    return membership
 
 
 _MEMBERSHIP_FIELDS = [field for field in ClubMembership._meta.concrete_fields]
