@@ -27,6 +27,7 @@ from .schemas import (
     ValidateOut,
 )
 from .services.idempotency import (
+    MAX_KEY_LENGTH,
     IdempotencyConflict,
     idempotency_key_problem,
     idempotent_request_execute,
@@ -46,6 +47,8 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 COMMON_ERRORS = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+WITH_BODY_ERRORS = {400: ErrorOut, **COMMON_ERRORS}
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]([ -~]*[!-~])?$"  # printable ASCII, no space at either end
 IDEMPOTENCY_KEY_HELP = (
     "A unique value per operation (at most 255 printable ASCII characters), sent again unchanged "
     "with every retry of it: the same key and body get the same answer, another body gets 409."
@@ -84,7 +87,7 @@ def _idempotently(request, key: str, payload: dict, execute) -> JsonResponse:
 @api.post(
     "/codes/validate",
     auth=PartnerKey(Scope.CODES_VALIDATE),
-    response={200: ValidateOut, 404: ErrorOut, 409: ErrorOut, **COMMON_ERRORS},
+    response={200: ValidateOut, 404: ErrorOut, 409: ErrorOut, **WITH_BODY_ERRORS},
     summary="Check a code without redeeming it",
     tags=["codes"],
 )
@@ -98,14 +101,17 @@ def codes_validate(request, payload: CodeIn):
 @api.post(
     "/codes/redeem",
     auth=PartnerKey(Scope.CODES_REDEEM),
-    response={200: RedemptionOut, 404: ErrorOut, 409: ErrorOut, **COMMON_ERRORS},
+    response={200: RedemptionOut, 404: ErrorOut, 409: ErrorOut, **WITH_BODY_ERRORS},
     summary="Redeem a code (idempotent)",
     tags=["codes"],
 )
 def codes_redeem(
     request,
     payload: RedeemIn,
-    idempotency_key: str = Header(..., alias="Idempotency-Key", description=IDEMPOTENCY_KEY_HELP),
+    idempotency_key: str = Header(
+        ..., alias="Idempotency-Key", description=IDEMPOTENCY_KEY_HELP, max_length=MAX_KEY_LENGTH,
+        pattern=IDEMPOTENCY_KEY_PATTERN,
+    ),
 ):
     """Redeem once: a retry with the same ``Idempotency-Key`` and body answers what the first
     call answered (with ``Idempotent-Replayed: true``), whether or not you saw that answer."""
@@ -119,7 +125,7 @@ def codes_redeem(
 @api.post(
     "/redemptions/{redemption_id}/reverse",
     auth=PartnerKey(Scope.CODES_REVERSE),
-    response={200: ReversalOut, 404: ErrorOut, 409: ErrorOut, **COMMON_ERRORS},
+    response={200: ReversalOut, 404: ErrorOut, 409: ErrorOut, **WITH_BODY_ERRORS},
     summary="Reverse a redemption (idempotent)",
     tags=["codes"],
 )
@@ -127,7 +133,10 @@ def redemption_reverse(
     request,
     redemption_id: int,
     payload: ReverseIn,
-    idempotency_key: str = Header(..., alias="Idempotency-Key", description=IDEMPOTENCY_KEY_HELP),
+    idempotency_key: str = Header(
+        ..., alias="Idempotency-Key", description=IDEMPOTENCY_KEY_HELP, max_length=MAX_KEY_LENGTH,
+        pattern=IDEMPOTENCY_KEY_PATTERN,
+    ),
 ):
     """Take a redemption back (the code can be redeemed again). Reversing a reversed redemption
     changes nothing and says ``already_reversed``."""

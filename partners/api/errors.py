@@ -83,6 +83,9 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(HttpError)
     def _http_error(request, exc: HttpError):
+        if exc.status_code == 400:  # ninja could not parse the body
+            return error_response(400, "invalid_json", _("The body is not a JSON object: %(detail)s.")
+                                  % {"detail": exc})
         return error_response(exc.status_code, "http_error", str(exc))
 
     @api.exception_handler(Exception)
