@@ -68,7 +68,11 @@ def test_load_demo_builds_the_operator_and_is_idempotent(capsys, django_capture_
     assert "new RSVPs 0." in second_output and "new RSVPs 0." not in first_output
     assert "audiences created 0, campaigns created 0; sends started 0" in second_output
     assert first["deliveries"] and first["deliveries"] == _snapshot()["deliveries"]
-    assert [live for _pk, live, _revision in first["campaigns"]] == [True] * 5
+    # the demo's 5 campaigns and the 2 the demo partners' co-promotions run as
+    assert [live for _pk, live, _revision in first["campaigns"]] == [True] * 7
+    assert "Partners: created 2, codes generated 100" in first_output
+    assert "statements issued 2." in first_output
+    assert "Partners: created 0, codes generated 0, redemptions 0, statements issued 0." in second_output
     for login in DEMO_SUBSCRIBERS:
         assert f"{login.email}: {login.password}" in second_output
 
@@ -115,6 +119,8 @@ def test_demo_campaigns_reach_their_audiences():
     assert set(campaigns) == {
         "Birthday bonus", "Tenure anniversary discount", "We miss you: prepaid win-back",
         "Budget pack for Control Seekers", "VIP invitation: football night",
+        # the demo partners' co-promotions (cms/demo/partners.py)
+        "Streamly: Two months of Streamly Premium", "Gadgetland: 500 bonus points with a new phone",
     }
     vip, budget = campaigns["VIP invitation: football night"], campaigns["Budget pack for Control Seekers"]
     assert (vip.offer_kind, vip.event.slug) == ("event", "vip-football-night")
