@@ -6,7 +6,17 @@ Scenario modules import Django code inside ``run`` only: the registry is read be
 
 from types import ModuleType
 
-from . import accrual, capcheck, dashboard, fanout, import_subscribers, profiles, redemption, webhooks
+from . import (
+    accrual,
+    capcheck,
+    dashboard,
+    fanout,
+    import_subscribers,
+    partner_api,
+    profiles,
+    redemption,
+    webhooks,
+)
 
 SCENARIOS: dict[str, ModuleType] = {
     import_subscribers.NAME: import_subscribers,
@@ -17,4 +27,5 @@ SCENARIOS: dict[str, ModuleType] = {
     dashboard.NAME: dashboard,
     webhooks.NAME: webhooks,
     profiles.NAME: profiles,
+    partner_api.NAME: partner_api,
 }
