@@ -13,7 +13,7 @@ from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
-from wagtail.admin.views.generic import EditView, InspectView
+from wagtail.admin.views.generic import EditView, IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -72,6 +72,11 @@ class TermsEditView(EditView):
             raise
 
 
+class CoPromotionIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("partner", "campaign")
+
+
 class CoPromotionInspectView(InspectView):
     template_name = "copromotions/admin/inspect.html"
 
@@ -102,6 +107,7 @@ class CoPromotionViewSet(ModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     inspect_view_class = CoPromotionInspectView
+    index_view_class = CoPromotionIndexView
     edit_view_class = TermsEditView
     list_display = [
         "title",

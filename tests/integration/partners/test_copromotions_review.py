@@ -135,3 +135,24 @@ def test_a_partner_user_never_reaches_the_admin(client, submitted):
         response = client.get(url)
         assert response.status_code in (302, 403)
         assert "Two months of Streamly" not in response.content.decode()
+
+
+def test_the_admin_list_reads_a_page_in_a_fixed_number_of_queries(
+    client, submitted, django_assert_max_num_queries
+):
+    for _ in range(4):
+        copromotion = copromotion_propose(
+            partner_id=submitted.partner_id, user_id=submitted.created_by_id, data=proposal()
+        )
+        copromotion_codes_generate(copromotion_id=copromotion.pk, count=1)
+        copromotion_submit(
+            copromotion_id=copromotion.pk, partner_id=submitted.partner_id, user_id=submitted.created_by_id
+        )
+    client.force_login(in_group("Marketers"))
+    client.get(reverse("copromotions:index"))  # warm caches (permissions, site settings)
+
+    with django_assert_max_num_queries(13):
+        response = client.get(reverse("copromotions:index"))
+
+    assert response.status_code == 200
+    assert response.content.decode().count("Two months of Streamly") >= 5
