@@ -4,7 +4,8 @@ view on the same server, in the same run; and the p95 at 4 clients.
 
 value: completed validate and redeem requests per second, half each. Each client is a till with
 its own members' codes; every request carries the partner's key (``Authorization: Bearer``);
-each redeem a fresh ``Idempotency-Key``. The path: the key check (a keyed hash, the key's row
+each redeem a fresh ``Idempotency-Key``. ``BENCH_PARTNER_VALIDATE_ONLY=1`` sends validates only
+(the path without a write, for comparison). The path: the key check (a keyed hash, the key's row
 cached in the process for a few seconds), the rate limit (one Lua call to Redis), the code read
 (validate) or the whole redemption (the idempotency row, the code's lock, the budget's
 conditional UPDATE, the redemption row, the stored answer). Every answer must be a 200, and
@@ -17,6 +18,7 @@ gunicorn, 2 gthread workers x 8 threads, keep-alive clients).
 from __future__ import annotations
 
 import json
+import os
 
 from bench.http_load import Load, Request, load, minimal_request, served
 
@@ -36,10 +38,13 @@ FUNDING = 1_000
 def run(*, size: int):
     from bench.harness import BenchResult
 
+    validate_only = os.environ.get("BENCH_PARTNER_VALIDATE_ONLY") == "1"  # the path without a write
+
     secret, codes = _prepare(clients=CLIENTS + FEW_CLIENTS * 4, codes_per_client=size)
-    tills = _tills(secret, codes[:CLIENTS], "m")
+    tills = _tills(secret, codes[:CLIENTS], "m", validate_only=validate_only)
     few_tills = _tills(
-        secret, [sum(codes[CLIENTS + 4 * n:CLIENTS + 4 * n + 4], []) for n in range(FEW_CLIENTS)], "f"
+        secret, [sum(codes[CLIENTS + 4 * n:CLIENTS + 4 * n + 4], []) for n in range(FEW_CLIENTS)], "f",
+        validate_only=validate_only,
     )
     with served() as port:
         load(port, CLIENTS, minimal_request, per_client=5)
@@ -61,7 +66,8 @@ def run(*, size: int):
     ratio = partner.per_second / baseline.per_second
     notes = [
         f"partner_api: {CLIENTS} clients, {ROUNDS} rounds of {ROUND_SECONDS:.0f} s each: "
-        f"{partner.per_second:.1f} validate+redeem/s, p50 {partner.median_ms:.1f} ms, "
+        f"{partner.per_second:.1f} {'validate' if validate_only else 'validate+redeem'}/s, "
+        f"p50 {partner.median_ms:.1f} ms, "
         f"p95 {partner.p95_ms:.1f} ms, statuses {partner.statuses}; "
         f"minimal view {baseline.per_second:.1f}/s, "
         f"p50 {baseline.median_ms:.1f} ms, p95 {baseline.p95_ms:.1f} ms; per round minimal/partner: "
@@ -134,8 +140,9 @@ class _tills:
     """Each client validates a code, then redeems it, then the next code, across the rounds.
     ``sent`` keeps how many requests each client sent; ``exhausted`` says a client ran out."""
 
-    def __init__(self, secret: str, codes: list[list[str]], tag: str):
+    def __init__(self, secret: str, codes: list[list[str]], tag: str, *, validate_only: bool = False):
         self.codes = codes
+        self.validate_only = validate_only
         self.tag = tag
         self.sent = [0] * len(codes)
         self.exhausted = False
@@ -149,12 +156,14 @@ class _tills:
         self.sent[client] += 1
         code = self.codes[client][position // 2]
         headers = {"Authorization": self.auth, "Content-Type": "application/json"}
-        if position % 2 == 0:
+        if position % 2 == 0 or self.validate_only:
             return "POST", "/api/partner/v1/codes/validate", json.dumps({"code": code}).encode(), headers
         headers["Idempotency-Key"] = f"{self.tag}{client}:{code}"
         return "POST", "/api/partner/v1/codes/redeem", json.dumps({"code": code}).encode(), headers
 
     def redeemed(self) -> list[str]:
+        if self.validate_only:
+            return []
         return [code for client, codes in enumerate(self.codes) for code in codes[: self.sent[client] // 2]]
 
 
