@@ -10,6 +10,7 @@ from django.core.cache import cache
 from rewards.reference import forget_now_and_at_commit
 
 from .models import Campaign, CampaignMessage
+from .offers.extensions import offer_extension_relations
 
 DISPLAY_TIME_TO_LIVE = 15 * 60  # seconds; a backstop: writes drop the entry (campaign_display_forget)
 
@@ -40,7 +41,10 @@ def campaign_displays(*, campaign_ids: Iterable[int]) -> dict[int, CampaignDispl
     found = {keys[key]: display for key, display in cache.get_many(list(keys)).items()}
     missing = set(keys.values()) - found.keys()
     if missing:
-        campaigns = (Campaign.objects.select_related("reward", "content_page", "event", "bundle", "survey")
+        # The offer extensions' relations (campaigns.offers.extensions) come in the same query.
+        relations = offer_extension_relations()
+        campaigns = (Campaign.objects.select_related("reward", "content_page", "event", "bundle", "survey",
+                                                     *relations)
                      .prefetch_related("messages").in_bulk(missing))
         loaded = {
             pk: CampaignDisplay(campaign, tuple(sorted(campaign.messages.all(), key=_message_order)))

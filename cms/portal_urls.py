@@ -30,3 +30,6 @@ urlpatterns += portal_surveys.urlpatterns
 from . import portal_bundles  # noqa: E402, I001 (the bundle builder and "My bundles": rewards.bundles)
 
 urlpatterns += portal_bundles.urlpatterns
+from . import portal_partner_codes  # noqa: E402, I001 (a member's co-promotion codes: partners.copromotions)
+
+urlpatterns += portal_partner_codes.urlpatterns

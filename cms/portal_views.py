@@ -36,6 +36,7 @@ from club.members.unsubscribe import UnsubscribeTarget, UnsubscribeTokenInvalid,
 
 from .forms import LinkByAccountForm, LinkCodeRequestForm, LinkCodeVerifyForm
 from .portal_dashboard import dashboard_for_member, dashboard_member
+from .portal_partner_codes import EXTRA_PAGES
 
 # What the verify page shows about the pending request (never the code, never the full number).
 _PENDING_SESSION_KEY = "portal.line_link.pending"
@@ -86,6 +87,8 @@ def offer_accept(request: HttpRequest, delivery_id: int) -> HttpResponse:
     elif not result.replayed:
         messages.success(request, _("Offer taken."))
     card = offer_card(member_id=member.pk, delivery_id=delivery_id, language=get_language())
+    if card and card.extra and card.extra.kind in EXTRA_PAGES and result.is_success and not request.htmx:
+        return redirect(EXTRA_PAGES[card.extra.kind], card.extra.object_id)
     if card and card.page_url and result.is_success and not request.htmx:
         return redirect(card.page_url)
     if request.htmx and card is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from rewards.discounts.quote import percent_text
 from rewards.discounts.specs import DiscountRate
 from rewards.prepared import PreparedRead, any_of
 
+from .extensions import OfferExtra, offer_extension_for
 from .models import OfferAcceptance
 from .texts import offer_summary
 
@@ -66,6 +68,13 @@ class OfferCard:
     valid_until: dt.datetime
     taken: bool
     page_url: str = ""
+    extension: str = ""  # the name of the offer extension whose campaign it is (extensions.py)
+    extra: OfferExtra | None = None  # what the extension gave, on ``offer_card``'s card only
+
+    @property
+    def acceptable(self) -> bool:
+        """It has an "Accept" button: anything but a message, or an extension's offer."""
+        return self.offer_kind != OfferKind.MESSAGE or bool(self.extension)
 
 
 def _offer_url(campaign) -> str:
@@ -89,18 +98,25 @@ def offer_cards(*, member_id: int, items: Sequence[InboxItem]) -> list[OfferCard
     cards = []
     for item in items:
         campaign = item.campaign
+        extension = offer_extension_for(campaign)  # loaded with the cached campaign: no query
         cards.append(OfferCard(
             delivery_id=item.delivery_id, campaign_id=item.campaign_id, title=item.title, body=item.body,
             summary=offer_summary(campaign), offer_kind=campaign.offer_kind, valid_until=item.valid_until,
             taken=(item.campaign_id, item.occurrence) in taken, page_url=_offer_url(campaign),
+            extension=extension.name if extension else "",
         ))
     return cards
 
 
 def offer_card(*, member_id: int, delivery_id: int, language: str) -> OfferCard | None:
-    """One card of the member's inbox (after they took it, say), or None if it is not there."""
+    """One card of the member's inbox (after they took it, say), or None if it is not there;
+    a taken extension's offer comes with what the extension gave (``extra``)."""
     items = [i for i in member_inbox(member_id=member_id, language=language) if i.delivery_id == delivery_id]
-    return next(iter(offer_cards(member_id=member_id, items=items)), None)
+    card = next(iter(offer_cards(member_id=member_id, items=items)), None)
+    if card is None or not card.taken or not card.extension:
+        return card
+    extension = offer_extension_for(items[0].campaign)
+    return dataclasses.replace(card, extra=extension.extra(campaign=items[0].campaign, member_id=member_id))
 
 
 def offer_delivery_for_member(*, member_id: int, delivery_id: int) -> tuple[int, str] | None:

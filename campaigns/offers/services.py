@@ -6,7 +6,9 @@ discount on bills while the offer is valid (read by the discounts app's quotes),
 featured reward redeemed at its points price (the catalogue's own idempotent redemption), a
 place at a club event (an RSVP, or the waitlist when it is full), a bundle ordered at the
 member's price (the bundles' own idempotent order, keyed like the points), or nothing more for
-a message or a page (the acceptance is the click).
+a message or a page (the acceptance is the click). A campaign another app registered an offer
+extension for (a partner's co-promotion: its code) also gets the extension's ``accept``, in the
+same transaction (``extensions.py``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from rewards.ledger.models import SourceType
 from rewards.ledger.reasons import ReasonCode
 from rewards.ledger.services import points_grant
 
+from .extensions import OfferRefused, offer_extension_for, offer_extension_relations
 from .models import OfferAcceptance
 from .received import offer_received_at
 from .selectors import OfferCard, offer_cards, offer_delivery_for_member
@@ -65,18 +68,22 @@ def offer_accept(
         return OfferResult(acceptance=existing, replayed=True)
     try:
         with transaction.atomic():
-            campaign = Campaign.objects.select_related("reward").get(pk=campaign_id)
+            campaign = Campaign.objects.select_related("reward", *offer_extension_relations()).get(
+                pk=campaign_id)
             received = offer_received_at(campaign_id=campaign_id, member_id=member_id, occurrence=occurrence)
             if received is None:
                 raise _Refused("not_offered", _("This offer was not made to you."))
             if at > received + dt.timedelta(days=campaign.offer_valid_days):
                 raise _Refused("expired", _("This offer has expired."))
             given = _give(campaign, member_id=member_id, occurrence=occurrence, at=at)
+            extension = offer_extension_for(campaign)
+            if extension is not None:
+                extension.accept(campaign=campaign, member_id=member_id, occurrence=occurrence, at=at)
             acceptance = OfferAcceptance.objects.create(
                 campaign=campaign, member_id=member_id, occurrence=occurrence, accepted_at=at,
                 offer_kind=campaign.offer_kind, **given,
             )
-    except _Refused as refusal:
+    except (_Refused, OfferRefused) as refusal:
         return OfferResult(error=refusal.error, message=refusal.message)
     except Campaign.DoesNotExist:
         return OfferResult(error="not_offered", message=_("This offer was not made to you."))

@@ -8,6 +8,10 @@ class CoPromotionsConfig(AppConfig):
     verbose_name = _("Co-promotions")
 
     def ready(self) -> None:
+        from campaigns.offers.extensions import offer_extension_register
+
+        from .member_codes import COPROMOTION_OFFER
         from .review import connect_campaign_workflow
 
         connect_campaign_workflow()
+        offer_extension_register(COPROMOTION_OFFER)  # the member's code, given on accepting the offer
