@@ -1,5 +1,8 @@
-"""The "Partners" admin menu: co-promotions under review and running. Staff only (the Wagtail
-admin); partners never come here. Marketers read a proposal, set the settlement terms (the only
+"""The "Partners" admin menu: the one menu group of every partners app (organisations from
+``partners.organisations``, co-promotions from here, statements and co-branded revenue from
+``partners.settlement``; those apps define their viewsets and register only their extra URLs),
+and the co-promotions under review and running. Staff only (the Wagtail admin); partners never
+come here. Marketers read a proposal, set the settlement terms (the only
 fields edited here, through ``copromotion_terms_set``; locked once approved) and open the
 linked campaign, which they finish and approve through the campaigns' workflow."""
 
@@ -19,11 +22,14 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from partners.organisations.wagtail_hooks import PartnerViewSet
+from partners.settlement.wagtail_hooks import RevenueViewSet, StatementViewSet
+
 from .models import CoPromotion
 from .selectors import copromotion_stats
 from .services import CoPromotionError, copromotion_terms_set
 
-PARTNERS_MENU_ORDER = 140  # after Campaigns (130), before Settlement (150)
+PARTNERS_MENU_ORDER = 140  # after Campaigns (130)
 
 
 class ReviewPolicy(ModelPermissionPolicy):
@@ -169,7 +175,7 @@ class PartnersGroup(ViewSetGroup):
     menu_label = _("Partners")
     menu_icon = "group"
     menu_order = PARTNERS_MENU_ORDER
-    items = (CoPromotionViewSet,)
+    items = (PartnerViewSet, CoPromotionViewSet, StatementViewSet, RevenueViewSet)
 
 
 @hooks.register("register_admin_viewset")

@@ -1,4 +1,5 @@
-"""The admin's "Partner organisations" menu (staff only): create and edit partners, see each one's
+"""The admin's "Partners > Organisations" (staff only; the "Partners" group is registered in
+``partners/copromotions/wagtail_hooks.py``): create and edit partners, see each one's
 users and pending invitations, and invite a user (the first administrator, typically). Partner
 users never come here; they manage their own team in the partner portal."""
 
@@ -41,9 +42,7 @@ class PartnerViewSet(ModelViewSet):
     model = Partner
     icon = "group"
     name = "partner_organisations"
-    menu_label = _("Partner organisations")
-    menu_order = 139  # just before the "Partners" menu of co-promotions (140)
-    add_to_admin_menu = True
+    menu_label = _("Organisations")
     url_prefix = "partner-organisations"
     inspect_view_enabled = True
     inspect_view_class = PartnerInspectView
@@ -98,11 +97,6 @@ class PartnerInviteView(WagtailAdminTemplateMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
         return redirect("partner_organisations:inspect", self.partner.pk)
-
-
-@hooks.register("register_admin_viewset")
-def register_partner_viewset():
-    return PartnerViewSet()
 
 
 @hooks.register("register_admin_urls")

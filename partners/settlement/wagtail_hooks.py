@@ -1,6 +1,7 @@
-"""Settlement in the Wagtail admin: the "Settlement" menu (statements, co-branded revenue) and
-the action screens (prepare, approve, issue, download, enter revenue). Statements and revenue
-change only through the services (``ViewOnlyPolicy``: no add, edit or delete screens)."""
+"""Settlement in the Wagtail admin: statements and co-branded revenue, under the "Partners" menu
+(the group registered in ``partners/copromotions/wagtail_hooks.py``), and the action screens
+(prepare, approve, issue, download, enter revenue). Statements and revenue change only through
+the services (``ViewOnlyPolicy``: no add, edit or delete screens)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView, InspectView
-from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import register_permission_policy
 
@@ -99,18 +99,6 @@ class RevenueViewSet(ReadOnlyViewSet):
     ]
     list_filter = {"period": ["gte", "lte"]}
     ordering = ["-period", "copromotion_id"]
-
-
-class SettlementGroup(ViewSetGroup):
-    menu_label = _("Settlement")
-    menu_icon = "doc-full"
-    menu_order = 150
-    items = (StatementViewSet, RevenueViewSet)
-
-
-@hooks.register("register_admin_viewset")
-def register_settlement_group():
-    return SettlementGroup()
 
 
 @hooks.register("register_admin_urls")
