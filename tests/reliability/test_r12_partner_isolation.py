@@ -18,6 +18,7 @@ added, changed or removed. Prints one line of figures; both must be 0.
 
 from __future__ import annotations
 
+import html
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -152,7 +153,7 @@ def _give_objects(member: Member) -> None:
     placed = bundle_order_place(member_id=member.pk, template_id=bundle.pk, idempotency_key="r12-m2",
                                 source="portal")
     assert placed.is_success, placed
-    complaint = {"subject": "R12 other member's private complaint"}
+    complaint = {"subject": "R12 private complaint of the other member"}
     for model, extra in ((Redemption, {}), (Complaint, complaint), (Delivery, {})):
         template = model.objects.exclude(member=member).order_by("pk").first()
         assert template is not None, f"the demo has no {model.__name__} to copy for M2"
@@ -316,7 +317,12 @@ class Tally:
 
 
 def _shows(body: str, markers: list[str]) -> list[str]:
-    return [marker for marker in markers if marker and str(marker) in body]
+    """The markers the body shows, as written or HTML-escaped."""
+    found = []
+    for marker in filter(None, map(str, markers)):
+        if marker in body or html.escape(marker) in body:
+            found.append(marker)
+    return found
 
 
 def _try(client: Client, route: Route, tally: Tally, markers: list[str], owner: Owner, *,
