@@ -235,9 +235,9 @@ def dashboard_member(*, user, now: dt.datetime) -> MemberSnapshot | None:
 
 
 def dashboard_for_member(*, snapshot: MemberSnapshot, now: dt.datetime) -> Dashboard:
-    """The dashboard of the member ``dashboard_member`` read at ``now``: three more queries (the
-    events' counts, the member's RSVPs, the vouchers), four when the member holds an offer
-    discount."""
+    """The dashboard of the member ``dashboard_member`` read at ``now``: two more queries (the
+    member's RSVPs, the vouchers; the events' counts are not shown, so not read), three when the
+    member holds an offer discount."""
     member = snapshot.member
     today = timezone.localdate(now)
     tier = member_tier_info(member_id=member.pk, state=snapshot.tier_state)
@@ -253,7 +253,7 @@ def dashboard_for_member(*, snapshot: MemberSnapshot, now: dt.datetime) -> Dashb
         expiring=snapshot.expiring,
         discounts=member_discounts_of(member=member, rolling_spend=snapshot.rolling_spend, offers=offers,
                                       on=today),
-        events=tuple(event_upcoming(member_id=member.pk, now=now, limit=UPCOMING_EVENTS,
+        events=tuple(event_upcoming(member_id=member.pk, now=now, limit=UPCOMING_EVENTS, with_counts=False,
                                     standing=MemberStanding(status=member.status, tier=tier,
                                                             club_member=club_member))),
         vouchers=member_vouchers(member_id=member.pk, now=now),

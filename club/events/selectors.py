@@ -239,7 +239,7 @@ class UpcomingEvent(EventFacts):
     event_id: int
     online: bool
     min_tier_name: str
-    counts: EventCounts
+    counts: EventCounts | None  # None when not asked for (``with_counts=False``)
     is_open: bool  # RSVPs are taken now
     rsvp: RsvpReceipt | None = None  # the member's, when a member was given
     eligibility: Eligibility | None = None  # the member's, when a member was given
@@ -251,19 +251,20 @@ class UpcomingEvent(EventFacts):
 
 def event_upcoming(
     *, member_id: int | None, now: dt.datetime, limit: int = 10, index: Page | None = None,
-    standing: MemberStanding | None = None,
+    standing: MemberStanding | None = None, with_counts: bool = True,
 ) -> list[UpcomingEvent]:
     """Published events that have not ended, soonest first, with their counts and, for a
     member, their RSVP and whether they may RSVP. ``index``: only that index page's events.
     The events come from the reference cache (dropped whenever an event page or a tier is
-    written); then one query for the counts and, for a member, one for their RSVPs (and one
-    for their status and tier unless ``standing`` gives them)."""
+    written); then one query for the counts (unless ``with_counts`` is False: the portal's
+    dashboard does not show them) and, for a member, one for their RSVPs (and one for their
+    status and tier unless ``standing`` gives them)."""
     events = [e for e in UPCOMING_EVENTS.get()
               if e.ends_at > now and (index is None or e.index_id == index.pk)][:limit]
     if not events:
         return []
     ids = [e.pk for e in events]
-    counts = _rsvp_counts(event_ids=ids)
+    counts = _rsvp_counts(event_ids=ids) if with_counts else None
     rsvps = rsvps_for_member(member_id=member_id, event_ids=ids) if member_id else {}
     eligibility = (member_eligibility(member_id=member_id, events=events, standing=standing)
                    if member_id else {})
@@ -272,7 +273,7 @@ def event_upcoming(
             event_id=e.pk, title=e.title, intro=e.intro, url=e.url, starts_at=e.starts_at,
             ends_at=e.ends_at, time_zone=e.time_zone, venue_name=e.venue_name, online=e.is_online,
             min_tier_name=e.min_tier.name if e.min_tier else "",
-            counts=EventCounts(e.pk, e.capacity, *counts.get(e.pk, (0, 0))),
+            counts=EventCounts(e.pk, e.capacity, *counts.get(e.pk, (0, 0))) if counts is not None else None,
             is_open=now < e.rsvp_closes_at, rsvp=rsvps.get(e.pk), eligibility=eligibility.get(e.pk),
         )
         for e in events

@@ -203,12 +203,12 @@ def test_another_members_data_never_shows(client, world):
 def test_a_returning_member_costs_at_most_eight_queries(client, world, django_assert_max_num_queries):
     """The steady state: the member has seen the page before (the first view recorded the
     offers' impressions), so the reference data (and the session, when Redis backs the cache)
-    are in the cache. The 6: the user, the member with tier state, balance, spend and expiring
-    points, the inbox, the events' counts, the member's RSVPs, the vouchers; plus the session
-    with the embedded mode's database sessions."""
+    are in the cache. The 5: the user, the member with tier state, balance, spend and expiring
+    points, the inbox, the member's RSVPs, the vouchers; plus the session with the embedded
+    mode's database sessions."""
     member_with_data(world, client=client)
     client.get(DASHBOARD)
-    expected = 6 if settings.SESSION_ENGINE.endswith("cached_db") else 7
+    expected = 5 if settings.SESSION_ENGINE.endswith("cached_db") else 6
 
     with django_assert_max_num_queries(8) as queries:
         response = client.get(DASHBOARD)
