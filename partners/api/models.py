@@ -27,8 +27,8 @@ DEFAULT_RATE_LIMIT_PER_MINUTE = 600
 
 class ApiKeyState(models.TextChoices):
     ACTIVE = "active", _("Active")
-    ROTATING = "rotating", _("Replaced, still accepted until its grace period ends")
-    EXPIRED = "expired", _("Replaced, no longer accepted")
+    ROTATING = "rotating", _("Replaced")  # still accepted until its grace period ends
+    EXPIRED = "expired", _("Expired")
     REVOKED = "revoked", _("Revoked")
 
 
