@@ -4,7 +4,7 @@
 review state and the settlement terms the operator sets at review (locked once approved).
 ``PromotionCode`` is its code pool (one code per member); ``PartnerRedemption`` is one row per
 code the partner redeemed, the base of the live figures and of settlement. The budget's moving
-counter lives in ``CoPromotionBudget``, never in a row an admin form saves whole
+counters live in ``CoPromotionBudget``'s slices, never in a row an admin form saves whole
 (docs/partners.md, "Co-promotions").
 """
 
@@ -15,7 +15,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -189,26 +190,88 @@ class CoPromotion(models.Model):
         return self.status_on()
 
 
+BUDGET_SLICES = 8  # rows a co-promotion's budget is spread over (services/budget.py)
+
+
+def spread(total: Decimal, parts: int) -> list[Decimal]:
+    """``total`` (whole dong) in ``parts`` shares that differ by at most one dong, summing to it."""
+    whole, odd = divmod(Decimal(total), parts)
+    return [whole + (1 if i < odd else 0) for i in range(parts)]
+
+
+class CoPromotionBudgetQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """``spent`` is the sum of the slices: setting it fills the slices in order
+        (``budget_spent_set``, a repair or a test's set-up); the other fields update as usual."""
+        spent = kwargs.pop("spent", None)
+        count = super().update(**kwargs) if kwargs else None
+        if spent is None:
+            return count
+        from .services.budget import budget_spent_set
+
+        ids = list(self.values_list("pk", flat=True))
+        for pk in ids:
+            budget_spent_set(copromotion_id=pk, spent=spent)
+        return len(ids) if count is None else count
+
+
+class CoPromotionBudgetManager(models.Manager.from_queryset(CoPromotionBudgetQuerySet)):
+    def get_queryset(self):
+        spent = (
+            CoPromotionBudgetSlice.objects.filter(account_id=OuterRef("pk"))
+            .order_by()
+            .values("account_id")
+            .annotate(total=Sum("spent"))
+            .values("total")
+        )
+        money = models.DecimalField(**MONEY)
+        total = Coalesce(Subquery(spent, output_field=money), Value(Decimal(0)), output_field=money)
+        return super().get_queryset().annotate(spent=total)
+
+
 class CoPromotionBudget(models.Model):
-    """The budget's running total: ``spent`` moves only by conditional UPDATEs
-    (``spent + cost <= budget``), and a CHECK keeps it within ``0 .. budget``."""
+    """The budget's total. What is spent lives in its ``BUDGET_SLICES`` slices
+    (``CoPromotionBudgetSlice``), whose caps sum to ``budget``; ``spent`` (annotated by the
+    manager) is their sum."""
 
     copromotion = models.OneToOneField(
         CoPromotion, on_delete=models.CASCADE, primary_key=True, related_name="budget_account"
     )
     budget = models.DecimalField(_("budget"), **MONEY)
-    spent = models.DecimalField(_("spent"), default=Decimal(0), **MONEY)
+
+    objects = CoPromotionBudgetManager()
 
     class Meta:
         verbose_name = _("co-promotion budget")
         constraints = [
+            models.CheckConstraint(condition=Q(budget__gte=0), name="copromotion_budget_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{getattr(self, 'spent', '?')}/{self.budget}"
+
+
+class CoPromotionBudgetSlice(models.Model):
+    """One slice of a budget: ``spent`` moves only by conditional UPDATEs
+    (``spent + cost <= cap``), and a CHECK keeps it within ``0 .. cap``. Consolidation moves
+    caps between the slices (their sum stays the budget)."""
+
+    account = models.ForeignKey(CoPromotionBudget, on_delete=models.CASCADE, related_name="slices")
+    index = models.PositiveSmallIntegerField()
+    cap = models.DecimalField(_("cap"), **MONEY)
+    spent = models.DecimalField(_("spent"), default=Decimal(0), **MONEY)
+
+    class Meta:
+        verbose_name = _("co-promotion budget slice")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "index"], name="copromotion_budget_slice_unique"),
             models.CheckConstraint(
-                condition=Q(spent__gte=0) & Q(spent__lte=F("budget")), name="copromotion_budget_within_limit"
+                condition=Q(spent__gte=0) & Q(spent__lte=F("cap")), name="copromotion_budget_slice_within_cap"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.spent}/{self.budget}"
+        return f"{self.account_id}/{self.index}: {self.spent}/{self.cap}"
 
 
 class CodeState(models.TextChoices):
@@ -274,6 +337,7 @@ class PartnerRedemption(models.Model):
     reference = models.CharField(_("partner's reference"), max_length=100, blank=True, default="")
     reversed_at = models.DateTimeField(_("reversed at"), null=True, blank=True)
     reversal_reference = models.CharField(_("reversal reference"), max_length=100, blank=True, default="")
+    budget_slice = models.PositiveSmallIntegerField(null=True, blank=True)  # the slice its cost came from
 
     class Meta:
         verbose_name = _("partner redemption")

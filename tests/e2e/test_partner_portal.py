@@ -80,7 +80,7 @@ def test_an_invited_analyst_sets_a_password_and_mfa_and_reaches_the_dashboard(pa
     shot("5-dashboard")
 
     # and: the team page (no actions for an analyst), and the member portal stays closed
-    page.get_by_role("link", name="Team", exact=True).click()
+    page.get_by_role("navigation", name="Partner portal").get_by_role("link", name="Team").click()
     page.wait_for_url("**/partners/team/")
     assert page.get_by_role("button", name="Change role").count() == 0
     shot("6-team")

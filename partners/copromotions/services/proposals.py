@@ -17,9 +17,9 @@ from club.members.models import Segment
 from ..models import (
     BenefitKind,
     CoPromotion,
-    CoPromotionBudget,
     CoPromotionState,
 )
+from .budget import budget_account_open
 from .campaign import campaign_for_copromotion
 
 PROPOSAL_FIELDS = (
@@ -88,9 +88,7 @@ def copromotion_submit(*, copromotion_id: int, partner_id: int, user_id: int) ->
         copromotion.state = CoPromotionState.SUBMITTED
         copromotion.submitted_at = timezone.now()
         copromotion.save(update_fields=["campaign", "state", "submitted_at"])
-        CoPromotionBudget.objects.update_or_create(
-            copromotion=copromotion, defaults={"budget": copromotion.budget}
-        )
+        budget_account_open(copromotion_id=copromotion.pk, budget=copromotion.budget)
     return copromotion
 
 

@@ -1,12 +1,17 @@
 """The partner checks and redeems the codes members bring, and reverses a redemption.
 
-``code_redeem`` is one transaction: lock the code row (``FOR UPDATE``: concurrent redemptions
-of one code queue there and the first wins), check the co-promotion runs today, take the cost
-from the budget with a conditional UPDATE (``spent + cost <= budget``: never overspent), record
-the ``PartnerRedemption`` (a partial unique index: one live redemption per code), mark the code
-redeemed and, for bonus points, credit the member through the ledger (key
+``code_redeem`` is one transaction (with one savepoint, see below): lock the code row (``FOR
+UPDATE``: concurrent redemptions of one code queue there and the first wins), check the
+co-promotion runs today, record the ``PartnerRedemption`` (a partial unique index: one live
+redemption per code) and mark the code redeemed, and only then take the cost from the budget
+(services/budget.py: a conditional UPDATE of one of its slices, ``spent + cost <= cap``: never
+overspent), so the budget's row stays locked only until the commit. When that slice is short the
+transaction rolls back to a savepoint taken before the two writes and takes the slow path (all
+slices locked in order, consolidated if need be); a refused budget leaves nothing written.
+For bonus points the member is credited after that through the ledger (key
 ``copromotion_redeem:<redemption id>``). ``code_redemption_reverse`` undoes it once: a
-reversing ledger entry (never a delete), the budget given back, the code redeemable again.
+reversing ledger entry (never a delete), the cost given back to the slice it was taken from,
+the code redeemable again.
 
 A code of another partner is "not found", exactly like an unknown code; no answer names the
 member.
@@ -17,8 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,6 +41,7 @@ from ..models import (
     PartnerRedemption,
     PromotionCode,
 )
+from .budget import budget_give_back, budget_slice_pick, budget_take, budget_take_locked
 from .results import Benefit, CodeCheck, CodeError, RedeemResult, ReverseResult
 
 MAX_CODE_LENGTH = 64
@@ -78,10 +83,10 @@ def code_validate(*, partner_id: int, code: str, today: dt.date | None = None) -
     if error is None:
         left = (
             CoPromotionBudget.objects.filter(copromotion_id=copromotion.pk)
-            .values_list(F("budget") - F("spent"), flat=True)
+            .values_list("budget", "spent")
             .first()
         )
-        if left is None or left < cost_of(copromotion):
+        if left is None or left[0] - left[1] < cost_of(copromotion):
             error = CodeError.BUDGET_EXHAUSTED
     return CodeCheck(
         code=row.code,
@@ -105,51 +110,54 @@ def code_redeem(
         raise ValueError(_("The reference has at most %(max)s characters.") % {"max": MAX_REFERENCE_LENGTH})
     if not code:
         return _refused(CodeError.CODE_NOT_FOUND)
-    try:
-        with transaction.atomic():
-            row = (
-                PromotionCode.objects.select_for_update(of=("self",))
-                .select_related("copromotion")
-                .filter(partner_id=partner_id, code=code)
-                .first()
-            )
-            if row is None:
-                return _refused(CodeError.CODE_NOT_FOUND)
-            copromotion = row.copromotion
-            error = _refusal(row, copromotion, today=timezone.localdate(at))
-            if error is not None:
-                return _refused(error, copromotion)
-            points = copromotion.bonus_points if copromotion.benefit_kind == BenefitKind.BONUS_POINTS else 0
-            amount = cost_of(copromotion)
-            taken = CoPromotionBudget.objects.filter(
-                copromotion_id=copromotion.pk, spent__lte=F("budget") - amount
-            ).update(spent=F("spent") + amount)
-            if not taken:
+    with transaction.atomic(savepoint=False):
+        row = (
+            PromotionCode.objects.select_for_update(of=("self",))
+            .select_related("copromotion")
+            .filter(partner_id=partner_id, code=code)
+            .first()
+        )
+        if row is None:
+            return _refused(CodeError.CODE_NOT_FOUND)
+        copromotion = row.copromotion
+        error = _refusal(row, copromotion, today=timezone.localdate(at))
+        if error is not None:
+            return _refused(error, copromotion)
+        points = copromotion.bonus_points if copromotion.benefit_kind == BenefitKind.BONUS_POINTS else 0
+        amount = cost_of(copromotion)
+        recorded = {
+            "copromotion": copromotion,
+            "partner_id": partner_id,
+            "code": row,
+            "at": at,
+            "points": points,
+            "amount": amount,
+            "reference": reference,
+        }
+        first = budget_slice_pick()
+        # One savepoint, before any budget row is locked, never released (the commit ends it):
+        # the slow path rolls back to it, undoing the two writes and freeing a slice the failed
+        # UPDATE may have kept locked.
+        savepoint = transaction.savepoint()
+        redemption = _recorded(**recorded, budget_slice=first)
+        if not budget_take(copromotion_id=copromotion.pk, amount=amount, index=first):
+            transaction.savepoint_rollback(savepoint)
+            taken = budget_take_locked(copromotion_id=copromotion.pk, amount=amount, first=first)
+            if taken is None:
                 return _refused(CodeError.BUDGET_EXHAUSTED, copromotion)
-            redemption = PartnerRedemption.objects.create(
-                copromotion=copromotion,
-                partner_id=partner_id,
-                code=row,
-                redeemed_at=at,
+            redemption = _recorded(**recorded, budget_slice=taken)
+        if points:
+            points_grant(
+                member_id=row.member_id,
                 points=points,
-                amount=amount,
-                reference=reference,
+                reason=f"Bonus: {copromotion.title}"[:255],
+                source_type=SourceType.CAMPAIGN,
+                source_ref=source_ref(redemption.pk),
+                idempotency_key=f"copromotion_redeem:{redemption.pk}",
+                earned_at=at,
+                reason_code=ReasonCode.CAMPAIGN_BONUS,
+                reason_values={"campaign": copromotion.title},
             )
-            PromotionCode.objects.filter(pk=row.pk).update(state=CodeState.REDEEMED)
-            if points:
-                points_grant(
-                    member_id=row.member_id,
-                    points=points,
-                    reason=f"Bonus: {copromotion.title}"[:255],
-                    source_type=SourceType.CAMPAIGN,
-                    source_ref=source_ref(redemption.pk),
-                    idempotency_key=f"copromotion_redeem:{redemption.pk}",
-                    earned_at=at,
-                    reason_code=ReasonCode.CAMPAIGN_BONUS,
-                    reason_values={"campaign": copromotion.title},
-                )
-    except IntegrityError:  # the partial unique index: a live redemption of this code exists
-        return _refused(CodeError.CODE_ALREADY_REDEEMED)
     return RedeemResult(
         redemption_id=redemption.pk,
         copromotion_id=copromotion.pk,
@@ -159,6 +167,22 @@ def code_redeem(
         redeemed_at=at,
         benefit=benefit_of(copromotion),
     )
+
+
+def _recorded(*, copromotion, partner_id, code, at, points, amount, reference, budget_slice):
+    """The redemption's row and the code marked redeemed (the code's row is locked)."""
+    redemption = PartnerRedemption.objects.create(
+        copromotion=copromotion,
+        partner_id=partner_id,
+        code=code,
+        redeemed_at=at,
+        points=points,
+        amount=amount,
+        reference=reference,
+        budget_slice=budget_slice,
+    )
+    PromotionCode.objects.filter(pk=code.pk).update(state=CodeState.REDEEMED)
+    return redemption
 
 
 def code_redemption_reverse(
@@ -201,8 +225,8 @@ def code_redemption_reverse(
             reversed_at=at, reversal_reference=reference
         )
         PromotionCode.objects.filter(pk=code_row.pk).update(state=CodeState.ASSIGNED)
-        CoPromotionBudget.objects.filter(copromotion_id=redemption.copromotion_id).update(
-            spent=F("spent") - redemption.amount
+        budget_give_back(
+            copromotion_id=redemption.copromotion_id, amount=redemption.amount, index=redemption.budget_slice
         )
         if redemption.points:
             points_reverse_source(
