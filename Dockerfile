@@ -4,6 +4,12 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 
+# Fonts embedded in the settlement statements' PDF (partners/settlement/pdf_fonts.py): DejaVu Sans
+# for Latin with Vietnamese and Cyrillic, WenQuanYi Zen Hei (TrueType outlines) for Chinese.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core fonts-wqy-zenhei \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY requirements.lock ./
 RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from cms.models import ArticleIndexPage, ArticlePage, HomePage, RewardsCataloguePage, TierBenefitsPage
 
@@ -96,6 +96,9 @@ def _home(result: SiteDemoResult) -> tuple[HomePage, bool]:
     if existing is not None:
         return existing, False
     root = Page.get_first_root_node()
+    if root is None:  # Wagtail's migration made one; a test database's flush removes it
+        Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
     home = HomePage(
         title=f"{settings.OPERATOR_NAME} Club",
         slug="club-home",

@@ -189,6 +189,35 @@ OPERATOR_NAME = env.str("OPERATOR_NAME", default="Sao Mobile")
 OPERATOR_CURRENCY = env.str("OPERATOR_CURRENCY", default="VND")
 OPERATOR_CURRENCY_DECIMALS = env.int("OPERATOR_CURRENCY_DECIMALS", default=0)
 OPERATOR_CURRENCY_QUANTUM = Decimal(1).scaleb(-OPERATOR_CURRENCY_DECIMALS)
+
+# Fonts of the settlement statements' PDF (partners/settlement/pdf_fonts.py): for each face the
+# first file found is embedded (TrueType outlines only; a ".ttc" entry is (path, subfont index)).
+# Debian: fonts-dejavu-core (Latin with Vietnamese, Cyrillic, Greek), fonts-wqy-zenhei (Chinese).
+# Without a CJK file, Chinese runs use reportlab's built-in CID font (not embedded, needs no
+# file; "" turns it off); without a regular face, Helvetica (Latin-1 only) with a warning.
+SETTLEMENT_PDF_FONTS = {
+    "regular": [
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    ],
+    "bold": [
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+        "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf",
+        "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf",
+    ],
+    "italic": [
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf",
+        "/usr/share/fonts/dejavu/DejaVuSans-Oblique.ttf",
+        "/usr/share/fonts/TTF/DejaVuSans-Oblique.ttf",
+    ],
+    "cjk": [
+        ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
+        ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+        ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
+    ],
+}
+SETTLEMENT_PDF_CJK_CID_FONT = env.str("SETTLEMENT_PDF_CJK_CID_FONT", default="STSong-Light")
 # The default country for reading national phone numbers into E.164.
 OPERATOR_PHONE_REGION = env.str("OPERATOR_PHONE_REGION", default="VN")
 

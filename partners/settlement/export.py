@@ -11,11 +11,12 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from .models import Statement, StatementLine
+from .pdf_fonts import pdf_fonts
 
 
 def _plain(value: Decimal) -> str:
@@ -69,60 +70,81 @@ def statement_csv(statement: Statement, lines: list[StatementLine]) -> str:
 
 
 def statement_pdf(statement: Statement, lines: list[StatementLine]) -> bytes:
+    """The statement as PDF. Every text goes through ``fonts.markup`` (escaped, its CJK runs in
+    the CJK font), so names and translated labels in Vietnamese, Russian or Chinese are drawn."""
+    fonts = pdf_fonts()
     buffer = io.BytesIO()
     title = _("Settlement statement %(number)s") % {"number": _state_label(statement)}
     doc = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
         bottomMargin=15 * mm, title=title, author="Troika",
     )
-    styles = getSampleStyleSheet()
+    sample = getSampleStyleSheet()
+    title_style = ParagraphStyle("StatementTitle", parent=sample["Title"], fontName=fonts.bold)
+    normal = ParagraphStyle("StatementNormal", parent=sample["Normal"], fontName=fonts.regular)
+    cell = ParagraphStyle("StatementCell", parent=sample["BodyText"], fontName=fonts.regular)
+    cell_bold = ParagraphStyle("StatementCellBold", parent=cell, fontName=fonts.bold)
+    note = ParagraphStyle("StatementNote", parent=sample["Italic"], fontName=fonts.italic)
+
+    def para(text: str, style: ParagraphStyle) -> Paragraph:
+        return Paragraph(fonts.markup(str(text)), style)
+
     story = [
-        Paragraph(title, styles["Title"]),
-        Paragraph(_("Partner: %(name)s") % {"name": statement.partner.name}, styles["Normal"]),
-        Paragraph(_("Month: %(month)s") % {"month": f"{statement.period:%Y-%m}"}, styles["Normal"]),
-        Paragraph(_("Currency: %(currency)s") % {"currency": statement.currency}, styles["Normal"]),
+        para(title, title_style),
+        para(_("Partner: %(name)s") % {"name": statement.partner.name}, normal),
+        para(_("Month: %(month)s") % {"month": f"{statement.period:%Y-%m}"}, normal),
+        para(_("Currency: %(currency)s") % {"currency": statement.currency}, normal),
         Spacer(1, 6 * mm),
     ]
-    rows = [[_("Co-promotion"), _("Kind"), _("Orig. month"), _("Quantity"), _("Rate"), _("Amount")]]
+    rows = [[
+        para(label, cell)
+        for label in (_("Co-promotion"), _("Kind"), _("Orig. month"), _("Quantity"), _("Rate"), _("Amount"))
+    ]]
     for line in lines:
         rows.append([
-            Paragraph(line.copromotion_title, styles["BodyText"]),
-            Paragraph(str(line.get_kind_display()), styles["BodyText"]),
+            para(line.copromotion_title, cell),
+            para(line.get_kind_display(), cell),
             f"{line.original_period:%Y-%m}" if line.original_period else "",
             _plain(line.quantity),
             _plain(line.unit_amount),
             _money(line.amount),
         ])
     if not lines:
-        rows.append([_("Nothing to settle this month."), "", "", "", "", _money(Decimal(0))])
+        rows.append([para(_("Nothing to settle this month."), cell), "", "", "", "", _money(Decimal(0))])
     table = Table(rows, colWidths=[50 * mm, 42 * mm, 20 * mm, 20 * mm, 18 * mm, 30 * mm], repeatRows=1)
-    table.setStyle(TableStyle([
+    table_style = [
+        ("FONTNAME", (0, 0), (-1, -1), fonts.regular),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
         ("ALIGN", (3, 1), (-1, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
+    ]
+    if not lines:
+        table_style.append(("SPAN", (0, 1), (4, 1)))
+    table.setStyle(TableStyle(table_style))
     story.append(table)
     story.append(Spacer(1, 6 * mm))
     totals = Table(
         [
-            [_("Funding"), _money(statement.funding_total)],
-            [_("Revenue share"), _money(statement.revenue_share_total)],
-            [_("Adjustments"), _money(statement.adjustments_total)],
-            [_("Net amount (%(currency)s)") % {"currency": statement.currency}, _money(statement.net_total)],
+            [para(_("Funding"), cell), _money(statement.funding_total)],
+            [para(_("Revenue share"), cell), _money(statement.revenue_share_total)],
+            [para(_("Adjustments"), cell), _money(statement.adjustments_total)],
+            [para(_("Net amount (%(currency)s)") % {"currency": statement.currency}, cell_bold),
+             _money(statement.net_total)],
         ],
         colWidths=[60 * mm, 40 * mm], hAlign="RIGHT",
     )
     totals.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), fonts.regular),
         ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEABOVE", (0, -1), (-1, -1), 0.75, colors.black),
-        ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
+        ("FONTNAME", (0, -1), (-1, -1), fonts.bold),
     ]))
     story.append(totals)
     story.append(Spacer(1, 4 * mm))
-    story.append(Paragraph(
-        _("Positive amounts are owed by the partner to the operator; negative amounts are credits."),
-        styles["Italic"],
+    story.append(para(
+        _("Positive amounts are owed by the partner to the operator; negative amounts are credits."), note,
     ))
     doc.build(story)
     return buffer.getvalue()

@@ -77,7 +77,7 @@ def test_the_dashboard_offers_the_code_and_one_click_gives_it_on_the_card(client
     assert response.status_code == 200
     card = response.content.decode()
     assert codes_of(member) == ["STREAM-0001"]
-    assert '<code class="big-code" data-testid="offer-extra-code">STREAM-0001</code>' in card
+    assert '<code class="voucher-code" data-testid="offer-extra-code">STREAM-0001</code>' in card
     assert "15% off at Streamly" in card and "From Streamly" in card
     start, end = (date_format(day, "DATE_FORMAT") for day in (copromotion.starts_on, copromotion.ends_on))
     assert f"Use it from {start} to {end}" in card
@@ -141,7 +141,7 @@ def test_codes_added_later_are_taken_on_the_next_click(client, partner_admin):
     copromotion_code_claim(member_id=first.pk, copromotion_id=copromotion.pk)
     member = linked_member(client)
     delivery = delivered(copromotion.campaign, member)
-    assert not client.post(accept_url(delivery), headers=HTMX).content.decode().count("big-code")
+    assert not client.post(accept_url(delivery), headers=HTMX).content.decode().count("offer-extra-code")
 
     assert copromotion_codes_upload(copromotion_id=copromotion.pk, file="MORE-0001").is_success
     response = client.post(accept_url(delivery), headers=HTMX)
