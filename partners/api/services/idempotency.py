@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from rewards.prepared import prepared_cursor
+
 from ..models import IdempotentRequest
 
 MAX_KEY_LENGTH = 255
@@ -63,6 +65,11 @@ def _insert_sql() -> str:
     )
 
 
+def _answer_sql() -> str:
+    table = connection.ops.quote_name(IdempotentRequest._meta.db_table)
+    return f"UPDATE {table} SET status_code = %s, body = %s WHERE id = %s"
+
+
 def _stored(*, partner_id: int, key: str, fingerprint: str) -> Answer:
     found = IdempotentRequest.objects.filter(partner_id=partner_id, key=key).values_list(
         "fingerprint", "status_code", "body"
@@ -79,7 +86,7 @@ def idempotent_request_execute(
     used for another request. ``execute`` runs inside this transaction."""
     body_field = IdempotentRequest._meta.get_field("body")
     with transaction.atomic():
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(
                 _insert_sql(),
                 [partner_id, key, fingerprint, body_field.get_db_prep_save({}, connection), timezone.now()],
@@ -88,5 +95,7 @@ def idempotent_request_execute(
         if inserted is None:
             return _stored(partner_id=partner_id, key=key, fingerprint=fingerprint)
         answer = execute()
-        IdempotentRequest.objects.filter(pk=inserted[0]).update(status_code=answer.status, body=answer.body)
+        with prepared_cursor() as cursor:
+            body = body_field.get_db_prep_save(answer.body, connection)
+            cursor.execute(_answer_sql(), [answer.status, body, inserted[0]])
     return answer
