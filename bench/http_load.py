@@ -243,3 +243,51 @@ def _wait_until_up(port: int, timeout: float = 60) -> None:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"the bench server did not answer on port {port} within {timeout} s")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A measured request against the baseline on one server: alternating time-boxed rounds at
+    ``clients``, then the measured request alone (and the baseline) at a few clients."""
+
+    baseline_rounds: list[Load]
+    measured_rounds: list[Load]
+    few: Load
+    few_baseline: Load
+
+    @property
+    def baseline(self) -> Load:
+        return Load.combined(self.baseline_rounds)
+
+    @property
+    def measured(self) -> Load:
+        return Load.combined(self.measured_rounds)
+
+    @property
+    def ratio(self) -> float:
+        return self.measured.per_second / self.baseline.per_second
+
+    def rounds_text(self) -> str:
+        """Per round, baseline/measured requests per second."""
+        return ", ".join(f"{b.per_second:.0f}/{m.per_second:.0f}"
+                         for b, m in zip(self.baseline_rounds, self.measured_rounds, strict=True))
+
+
+def compare(
+    port: int, *, clients: int, measured: RequestMaker, few_clients: int, few_measured: RequestMaker,
+    baseline: RequestMaker = minimal_request, rounds: int = 5, seconds: float = 3.0,
+    warmup: tuple[int, int] = (5, 4),
+) -> Comparison:
+    """Warm up (``warmup``: requests per client of the baseline, then of the measured request),
+    then ``rounds`` rounds of ``seconds`` each of the baseline and the measured request in turn,
+    so that a change of load on the machine hits both; then ``rounds`` rounds of the measured
+    request at ``few_clients`` (``few_measured``: their own requests) and one of the baseline."""
+    load(port, clients, baseline, per_client=warmup[0])
+    load(port, clients, measured, per_client=warmup[1])
+    baseline_rounds, measured_rounds = [], []
+    for _round in range(rounds):
+        baseline_rounds.append(load(port, clients, baseline, seconds=seconds))
+        measured_rounds.append(load(port, clients, measured, seconds=seconds))
+    few = Load.combined([load(port, few_clients, few_measured, seconds=seconds) for _round in range(rounds)])
+    few_baseline = load(port, few_clients, baseline, seconds=seconds)
+    return Comparison(baseline_rounds, measured_rounds, few, few_baseline)

@@ -19,7 +19,7 @@ import random
 import secrets
 from decimal import Decimal
 
-from bench.http_load import Load, Request, load, served
+from bench.http_load import Request, compare, served
 
 from .redemption import Client
 
@@ -41,20 +41,10 @@ def run(*, size: int):
     clients = _prepare(size=size)
     minimal, dashboard_page = _requests(clients, "/bench/minimal"), _requests(clients, "/portal/")
     with served() as port:
-        load(port, CLIENTS, minimal, per_client=WARMUP_PER_CLIENT)
-        load(port, CLIENTS, dashboard_page, per_client=WARMUP_PER_CLIENT)
-        minimal_rounds, dashboard_rounds = [], []
-        for _round in range(ROUNDS):  # alternating: a change of load on the machine hits both
-            minimal_rounds.append(load(port, CLIENTS, minimal, seconds=ROUND_SECONDS))
-            dashboard_rounds.append(load(port, CLIENTS, dashboard_page, seconds=ROUND_SECONDS))
-        few = Load.combined(
-            [load(port, FEW_CLIENTS, dashboard_page, seconds=ROUND_SECONDS) for _round in range(ROUNDS)]
-        )
-    baseline, dashboard = Load.combined(minimal_rounds), Load.combined(dashboard_rounds)
-    rounds = ", ".join(
-        f"{m.per_second:.0f}/{d.per_second:.0f}"
-        for m, d in zip(minimal_rounds, dashboard_rounds, strict=True)
-    )
+        runs = compare(port, clients=CLIENTS, measured=dashboard_page, baseline=minimal,
+                       few_clients=FEW_CLIENTS, few_measured=dashboard_page, rounds=ROUNDS,
+                       seconds=ROUND_SECONDS, warmup=(WARMUP_PER_CLIENT, WARMUP_PER_CLIENT))
+    baseline, dashboard, few, rounds = runs.baseline, runs.measured, runs.few, runs.rounds_text()
     ratio = dashboard.per_second / baseline.per_second
     notes = [
         f"dashboard: {CLIENTS} clients, {ROUNDS} rounds of {ROUND_SECONDS:.0f} s each: "

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 
-from bench.http_load import Load, Request, load, minimal_request, served
+from bench.http_load import Request, compare, served
 
 NAME = "partner_api"
 DEFAULT_SIZE = 400  # codes ready per client at 16 clients, 4x that per client at 4; a round
@@ -47,22 +47,14 @@ def run(*, size: int):
         validate_only=validate_only,
     )
     with served() as port:
-        load(port, CLIENTS, minimal_request, per_client=5)
-        load(port, CLIENTS, tills, per_client=4)  # warm-up: two codes per client
-        minimal_rounds, partner_rounds = [], []
-        for _round in range(ROUNDS):  # alternating: a change of load on the machine hits both
-            minimal_rounds.append(load(port, CLIENTS, minimal_request, seconds=ROUND_SECONDS))
-            partner_rounds.append(load(port, CLIENTS, tills, seconds=ROUND_SECONDS))
-        few = Load.combined(
-            [load(port, FEW_CLIENTS, few_tills, seconds=ROUND_SECONDS) for _round in range(ROUNDS)]
-        )
-        few_minimal = load(port, FEW_CLIENTS, minimal_request, seconds=ROUND_SECONDS)
+        runs = compare(port, clients=CLIENTS, measured=tills, few_clients=FEW_CLIENTS, few_measured=few_tills,
+                       rounds=ROUNDS, seconds=ROUND_SECONDS)
     if tills.exhausted or few_tills.exhausted:
         raise RuntimeError(f"tills ran out of codes: run with --size larger than {size}")
     checks = _check(redeemed=tills.redeemed() + few_tills.redeemed())
-    baseline, partner = Load.combined(minimal_rounds), Load.combined(partner_rounds)
-    rounds = ", ".join(f"{m.per_second:.0f}/{p.per_second:.0f}"
-                       for m, p in zip(minimal_rounds, partner_rounds, strict=True))
+    baseline, partner, few, few_minimal, rounds = (
+        runs.baseline, runs.measured, runs.few, runs.few_baseline, runs.rounds_text()
+    )
     ratio = partner.per_second / baseline.per_second
     notes = [
         f"partner_api: {CLIENTS} clients, {ROUNDS} rounds of {ROUND_SECONDS:.0f} s each: "

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import time
 
-from bench.http_load import Load, Request, load, minimal_request, served
+from bench.http_load import Request, compare, served
 
 NAME = "webhooks"
 DEFAULT_SIZE = 1500  # events ready per client at 16 clients, 4x that per client at 4 (a quarter of
@@ -46,24 +46,16 @@ def run(*, size: int):
     few_webhooks = _webhooks(  # their own members; each of the 4 clients sends about 4x more
         [sum(events[CLIENTS + 4 * n:CLIENTS + 4 * n + 4], []) for n in range(FEW_CLIENTS)]
     )
-    with served() as port:
-        load(port, CLIENTS, minimal_request, per_client=5)
-        load(port, CLIENTS, webhooks_of, per_client=4)  # warm-up: one checkout per client
-        minimal_rounds, webhook_rounds = [], []
-        for _round in range(ROUNDS):  # alternating: a change of load on the machine hits both
-            minimal_rounds.append(load(port, CLIENTS, minimal_request, seconds=ROUND_SECONDS))
-            webhook_rounds.append(load(port, CLIENTS, webhooks_of, seconds=ROUND_SECONDS))
-        few = Load.combined(
-            [load(port, FEW_CLIENTS, few_webhooks, seconds=ROUND_SECONDS) for _round in range(ROUNDS)]
-        )
-        few_minimal = load(port, FEW_CLIENTS, minimal_request, seconds=ROUND_SECONDS)
+    with served() as port:  # warm-up of the webhooks: one checkout per client
+        runs = compare(port, clients=CLIENTS, measured=webhooks_of, few_clients=FEW_CLIENTS,
+                       few_measured=few_webhooks, rounds=ROUNDS, seconds=ROUND_SECONDS)
     if webhooks_of.exhausted or few_webhooks.exhausted:
         raise RuntimeError(f"clients ran out of events: run with --size larger than {size}")
     sent = sum(len(per_client) for per_client in webhooks_of.sent + few_webhooks.sent)
     checks = _check(expected_events=sent)
-    baseline, webhooks = Load.combined(minimal_rounds), Load.combined(webhook_rounds)
-    rounds = ", ".join(f"{m.per_second:.0f}/{w.per_second:.0f}"
-                       for m, w in zip(minimal_rounds, webhook_rounds, strict=True))
+    baseline, webhooks, few, few_minimal, rounds = (
+        runs.baseline, runs.measured, runs.few, runs.few_baseline, runs.rounds_text()
+    )
     ratio = webhooks.per_second / baseline.per_second
     notes = [
         f"webhooks: {CLIENTS} clients, {ROUNDS} rounds of {ROUND_SECONDS:.0f} s each: "
