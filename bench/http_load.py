@@ -158,13 +158,17 @@ def minimal_request(client_index: int, number: int) -> Request:
 
 
 @contextlib.contextmanager
-def served():
-    """The bench server (``_start_server``) on a free port, up: yields the port. If the body
-    fails, the tail of the server's log is printed; the server is stopped at the end."""
+def served(*, celery_worker: bool = False):
+    """The bench server (``_start_server``) on a free port, up: yields the port. With
+    ``celery_worker``, one Celery worker too (``--pool solo``: one process) on the same database
+    and broker, for work the requests queue. If the body fails, the tail of the logs is printed;
+    the processes are stopped at the end."""
     port = _free_port()
     log = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a full pipe would block the server
-    server = _start_server(port, log)
+    processes = [_start_server(port, log)]
     try:
+        if celery_worker:
+            processes.append(_start_celery_worker(log))
         _wait_until_up(port)
         yield port
     except Exception:
@@ -172,11 +176,13 @@ def served():
         print(log.read()[-3000:], file=sys.stderr)
         raise
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
         log.close()
 
 
@@ -197,8 +203,8 @@ def _database_url() -> str:
     return f"postgres://{host}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def _start_server(port: int, log) -> subprocess.Popen:
-    env = {
+def _server_environment() -> dict[str, str]:
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         "DEBUG": "false",
@@ -207,6 +213,19 @@ def _start_server(port: int, log) -> subprocess.Popen:
         "ALLOWED_HOSTS": "127.0.0.1",
         "BENCH_MINIMAL_VIEW": "1",
     }
+
+
+def _start_celery_worker(log) -> subprocess.Popen:
+    celery = Path(sys.executable).with_name("celery")
+    return subprocess.Popen(
+        [str(celery), "-A", "config", "worker", "--pool", "solo", "--loglevel", "warning",
+         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=ROOT, env=_server_environment(), stdout=subprocess.DEVNULL, stderr=log,
+    )
+
+
+def _start_server(port: int, log) -> subprocess.Popen:
+    env = _server_environment()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     return subprocess.Popen(
         [
@@ -276,18 +295,33 @@ class Comparison:
 def compare(
     port: int, *, clients: int, measured: RequestMaker, few_clients: int, few_measured: RequestMaker,
     baseline: RequestMaker = minimal_request, rounds: int = 5, seconds: float = 3.0,
-    warmup: tuple[int, int] = (5, 4),
+    warmup: tuple[int, int] = (5, 4), settle: Callable[[], None] | None = None,
 ) -> Comparison:
     """Warm up (``warmup``: requests per client of the baseline, then of the measured request),
     then ``rounds`` rounds of ``seconds`` each of the baseline and the measured request in turn,
     so that a change of load on the machine hits both; then ``rounds`` rounds of the measured
-    request at ``few_clients`` (``few_measured``: their own requests) and one of the baseline."""
+    request at ``few_clients`` (``few_measured``: their own requests) and one of the baseline.
+
+    ``settle``: for requests whose work finishes after the answer (queued to a worker): it
+    returns once that work is done, and a measured round's time includes it."""
+
+    def measured_load(clients: int, maker: RequestMaker, **how) -> Load:
+        done = load(port, clients, maker, **how)
+        if settle is None:
+            return done
+        started = time.perf_counter()
+        settle()
+        return Load(done.latencies, done.statuses, done.seconds + time.perf_counter() - started,
+                    done.exhausted)
+
     load(port, clients, baseline, per_client=warmup[0])
-    load(port, clients, measured, per_client=warmup[1])
+    measured_load(clients, measured, per_client=warmup[1])
     baseline_rounds, measured_rounds = [], []
     for _round in range(rounds):
         baseline_rounds.append(load(port, clients, baseline, seconds=seconds))
-        measured_rounds.append(load(port, clients, measured, seconds=seconds))
-    few = Load.combined([load(port, few_clients, few_measured, seconds=seconds) for _round in range(rounds)])
+        measured_rounds.append(measured_load(clients, measured, seconds=seconds))
+    few = Load.combined([
+        measured_load(few_clients, few_measured, seconds=seconds) for _round in range(rounds)
+    ])
     few_baseline = load(port, few_clients, baseline, seconds=seconds)
     return Comparison(baseline_rounds, measured_rounds, few, few_baseline)

@@ -7,7 +7,7 @@ import time
 from decimal import Decimal
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 
 from club.membership.fake_stripe import FakeStripe, signed
 from club.membership.gateway import RecordingGateway, stripe_gateway_override
@@ -27,10 +27,14 @@ def make_price(**fields) -> MembershipPrice:
 
 def deliver(client: Client, event: dict, *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None,
             tamper: bool = False):
+    """POST the signed ``event``; the drain the webhook queues after its commit runs too (Celery
+    is eager in tests; inside a test's transaction the commit hooks are run here)."""
     body, header = signed(event, secret=secret, timestamp=timestamp)
     if tamper:
         body = body.replace(b'"livemode":false', b'"livemode":true')
-    return client.post(WEBHOOK_URL, data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=header)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(WEBHOOK_URL, data=body, content_type="application/json",
+                           HTTP_STRIPE_SIGNATURE=header)
 
 
 def stale_timestamp() -> int:

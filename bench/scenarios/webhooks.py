@@ -1,13 +1,17 @@
 """``webhooks``: Stripe webhooks processed per second at 16 concurrent clients, against a
 minimal Django view on the same server, in the same run; and the p99 at 4 clients.
 
-value: completed ``POST /webhooks/stripe/`` per second. Each request is a distinct event of a
+value: Stripe events received AND applied per second. Each request is a distinct event of a
 member's paid checkout (``customer.subscription.created``, ``invoice.paid``,
 ``customer.subscription.updated``, ``checkout.session.completed``, in Stripe's order; one in
-four credits points), signed the moment before its round with the server's webhook secret: the
-whole path is the SDK's signature check on the raw body, the inbox insert, the member's lock,
-the membership write, the ledger credit for invoices, the inbox outcome. Every answer must be a
-200, and afterwards the inbox holds every event once and each invoice one credit.
+four credits points), signed the moment before it is sent with the server's webhook secret. The
+request does the SDK's signature check on the raw body and the inbox insert, and answers; a
+Celery worker (one process, started with the server) drains the inbox: the members' locks, the
+membership writes, the ledger credits for invoices, the inbox outcomes. A round's time runs
+until the drain has left no event pending, so the value counts applied events, not answers.
+Every answer must be a 200, and afterwards every event is processed (none pending or failed), the
+inbox holds every event once and each invoice one credit. The notes give the time from receipt
+to application (p50, p99).
 baseline: ``GET /bench/minimal`` per second behind the same middleware, same server and clients,
 alternating with the webhooks in 5 time-boxed rounds of 3 s each (bench/http_load.py: gunicorn,
 2 gthread workers x 8 threads, keep-alive clients). Each client sends the events of its own
@@ -38,17 +42,21 @@ POINTS = 100
 
 
 def run(*, size: int):
-    from bench.harness import BenchResult
+    from django.conf import settings
 
+    from bench.harness import BenchResult, BenchUnavailable
+
+    if not settings.CELERY_BROKER_URL.startswith("redis"):
+        raise BenchUnavailable("the webhooks bench needs a Celery broker: set REDIS_URL=redis://host:6379/N")
     os.environ["STRIPE_WEBHOOK_SECRET"] = SECRET  # the server process reads it at start
     events = _prepare(clients=CLIENTS + FEW_CLIENTS * 4, events_per_client=size)
     webhooks_of = _webhooks(events[:CLIENTS])
     few_webhooks = _webhooks(  # their own members; each of the 4 clients sends about 4x more
         [sum(events[CLIENTS + 4 * n:CLIENTS + 4 * n + 4], []) for n in range(FEW_CLIENTS)]
     )
-    with served() as port:  # warm-up of the webhooks: one checkout per client
+    with served(celery_worker=True) as port:  # warm-up of the webhooks: one checkout per client
         runs = compare(port, clients=CLIENTS, measured=webhooks_of, few_clients=FEW_CLIENTS,
-                       few_measured=few_webhooks, rounds=ROUNDS, seconds=ROUND_SECONDS)
+                       few_measured=few_webhooks, rounds=ROUNDS, seconds=ROUND_SECONDS, settle=_drained)
     if webhooks_of.exhausted or few_webhooks.exhausted:
         raise RuntimeError(f"clients ran out of events: run with --size larger than {size}")
     sent = sum(len(per_client) for per_client in webhooks_of.sent + few_webhooks.sent)
@@ -129,19 +137,45 @@ class _webhooks:
                                                    "Content-Type": "application/json"}
 
 
+SETTLE_LIMIT = 300.0  # seconds the drain may take after a round before the run fails
+
+
+def _drained() -> None:
+    """Return once no event is pending (the worker applied everything sent so far)."""
+    from club.membership.models import StripeEventInbox
+
+    deadline = time.monotonic() + SETTLE_LIMIT
+    while StripeEventInbox.objects.filter(processed_at__isnull=True).exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"events still pending {SETTLE_LIMIT:.0f} s after a round: is the worker up?")
+        time.sleep(0.01)
+
+
 def _check(*, expected_events: int) -> str:
-    from django.db.models import Count
+    from django.db import connection
+    from django.db.models import Count, Q
 
     from club.membership.models import ClubMembership, StripeEventInbox
     from rewards.ledger.models import LedgerEntry
 
     inbox = StripeEventInbox.objects.count()
+    unapplied = StripeEventInbox.objects.filter(Q(processed_at__isnull=True) | Q(outcome="failed")).count()
     invoices = StripeEventInbox.objects.filter(type="invoice.paid").count()
     credits = LedgerEntry.objects.filter(idempotency_key__startswith="membership:invoice:").count()
     doubled = (LedgerEntry.objects.values("source_ref").annotate(n=Count("id")).filter(n__gt=1).count())
     memberships = ClubMembership.objects.count()
-    if inbox != expected_events or credits != invoices or doubled:
-        raise RuntimeError(f"expected {expected_events} inbox rows and one credit per invoice; found {inbox} "
-                           f"rows, {credits} credits for {invoices} invoices, {doubled} doubled")
-    return (f"checked: {inbox} inbox rows = events sent, {credits} credits = paid invoices, "
-            f"{memberships} memberships")
+    if inbox != expected_events or credits != invoices or doubled or unapplied:
+        raise RuntimeError(
+            f"expected {expected_events} inbox rows, all processed, and one credit per invoice; found "
+            f"{inbox} rows ({unapplied} pending or failed), {credits} credits for {invoices} invoices, "
+            f"{doubled} doubled"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY "
+            "extract(epoch FROM processed_at - received_at)) FROM " + StripeEventInbox._meta.db_table
+        )
+        lag_p50, lag_p99 = cursor.fetchone()[0]
+    return (f"checked: {inbox} inbox rows = events sent, all processed, {credits} credits = paid invoices, "
+            f"{memberships} memberships; received to applied p50 {lag_p50 * 1000:.0f} ms, "
+            f"p99 {lag_p99 * 1000:.0f} ms")

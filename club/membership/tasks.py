@@ -7,6 +7,7 @@ from django.utils import timezone
 from config.celery import app
 
 from .services.earned import membership_earned_evaluate_chunk
+from .services.events import stripe_inbox_drain
 
 
 @app.task(name="membership.earned_evaluate_nightly", acks_late=True)
@@ -23,3 +24,10 @@ def membership_earned_evaluate_next(on_iso: str, after_member_id: int) -> None:
     chunk = membership_earned_evaluate_chunk(on=on, after_member_id=after_member_id)
     if chunk.last_member_id is not None:
         membership_earned_evaluate_next.delay_on_commit(on_iso, chunk.last_member_id)
+
+
+@app.task(name="membership.stripe_inbox_drain", acks_late=True, ignore_result=True)
+def stripe_inbox_drain_task() -> None:
+    """Apply the pending Stripe events (queued by a webhook after its insert commits, and by the
+    beat every minute). A drain killed halfway rolls its batch back; the events stay pending."""
+    stripe_inbox_drain()

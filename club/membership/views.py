@@ -18,6 +18,8 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
         )
     except InvalidStripeEvent as error:
         return JsonResponse({"error": str(error)}, status=400)
+    # recorded: the drain applies it (a Celery task queued once the insert commits)
     return JsonResponse(
-        {"id": receipt.event_id, "duplicate": receipt.duplicate, "outcome": receipt.outcome}, status=200
+        {"id": receipt.event_id, "duplicate": receipt.duplicate, "outcome": receipt.outcome or "pending"},
+        status=200,
     )

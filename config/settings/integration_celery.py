@@ -31,6 +31,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "membership-earned-nightly": {
         "task": "membership.earned_evaluate_nightly", "schedule": crontab(hour=2, minute=50),
     },
+    # Stripe events still pending (a lost wake-up: broker or cache down, worker killed)
+    "membership-stripe-inbox-drain": {"task": "membership.stripe_inbox_drain", "schedule": 60.0},
     "contact-send-due": {"task": "contact.deliveries_send_due", "schedule": 60.0},  # quiet hours over
     # every minute, on the minute: Wagtail's scheduled go-live/expiry, then the campaign sends
     "wagtail-publish-scheduled": {"task": "sends.wagtail_publish_scheduled", "schedule": crontab()},

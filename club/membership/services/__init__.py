@@ -1,8 +1,17 @@
-from .events import EventReceipt, InvalidStripeEvent, stripe_event_process, stripe_webhook_receive
+from .events import (
+    DrainReport,
+    EventReceipt,
+    InvalidStripeEvent,
+    stripe_event_process,
+    stripe_event_receive,
+    stripe_inbox_drain,
+    stripe_webhook_receive,
+)
 from .reconcile import ReconcileReport, stripe_reconcile
 from .subscriptions import membership_lock, subscription_apply
 
 __all__ = [
-    "EventReceipt", "InvalidStripeEvent", "ReconcileReport", "membership_lock", "stripe_event_process",
+    "DrainReport", "EventReceipt", "InvalidStripeEvent", "ReconcileReport", "membership_lock",
+    "stripe_event_process", "stripe_event_receive", "stripe_inbox_drain",
     "stripe_reconcile", "stripe_webhook_receive", "subscription_apply",
 ]

@@ -10,7 +10,11 @@ always wins and is never left again by the same subscription.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -63,8 +67,34 @@ def membership_read_locked(*, member_id: int) -> ClubMembership | None:
     with prepared_cursor() as cursor:
         cursor.execute(_READ_SQL, [member_id])
         row = cursor.fetchone()
-    if row is None:
-        return None
+    return None if row is None else _membership_from_row(row)
+
+
+def memberships_lock_many(*, member_ids: list[int]) -> dict[int, ClubMembership | None]:
+    """Lock the members' rows in id order (the order every batch takes them in, so two batches
+    cannot deadlock), then read their memberships and prices in one statement: {member id: the
+    membership or None} for each member that exists."""
+    if transaction.get_autocommit():
+        raise RuntimeError("memberships_lock_many needs a transaction (atomic())")
+    ordered = sorted(set(member_ids))
+    if connection.vendor != "postgresql":
+        found = Member.objects.select_for_update(no_key=True).filter(pk__in=ordered).order_by("pk")
+        held: dict[int, ClubMembership | None] = dict.fromkeys(found.values_list("pk", flat=True))
+        for membership in ClubMembership.objects.select_related("price").filter(member_id__in=held):
+            held[membership.member_id] = membership
+        return held
+    with prepared_cursor() as cursor:
+        cursor.execute(_LOCK_MANY_SQL, [ordered])
+        held = dict.fromkeys(row[0] for row in cursor.fetchall())
+        if held:
+            cursor.execute(_READ_MANY_SQL, [list(held)])
+            for row in cursor.fetchall():
+                membership = _membership_from_row(row)
+                held[membership.member_id] = membership
+    return held
+
+
+def _membership_from_row(row) -> ClubMembership:
     width = len(_MEMBERSHIP_COLUMNS)
     membership = ClubMembership.from_db(connection.alias, _MEMBERSHIP_COLUMNS, list(row[:width]))
     if row[width] is not None:
@@ -77,6 +107,9 @@ _MEMBERSHIP_COLUMNS = [field.attname for field in _MEMBERSHIP_FIELDS]
 _PRICE_COLUMNS = [field.attname for field in MembershipPrice._meta.concrete_fields]
 # What ``Member.objects.select_for_update(no_key=True).filter(pk=...).exists()`` sends.
 _LOCK_SQL = f"SELECT 1 FROM {Member._meta.db_table} WHERE id = %s LIMIT 1 FOR NO KEY UPDATE"
+_LOCK_MANY_SQL = (
+    f"SELECT id FROM {Member._meta.db_table} WHERE id = ANY(%s::bigint[]) ORDER BY id FOR NO KEY UPDATE"
+)
 _READ_SQL = (
     "SELECT {membership}, {price} FROM {memberships} cm LEFT JOIN {prices} p ON p.id = cm.price_id "
     "WHERE cm.member_id = %s"
@@ -85,6 +118,7 @@ _READ_SQL = (
     price=", ".join(f"p.{f.column}" for f in MembershipPrice._meta.concrete_fields),
     memberships=ClubMembership._meta.db_table, prices=MembershipPrice._meta.db_table,
 )
+_READ_MANY_SQL = _READ_SQL.replace("cm.member_id = %s", "cm.member_id = ANY(%s::bigint[])")
 
 
 def _price_for(price_id: str, membership: ClubMembership | None = None) -> MembershipPrice | None:
@@ -132,6 +166,20 @@ _UPDATED_FIELDS = tuple(
     field.name for field in ClubMembership._meta.concrete_fields if not field.primary_key
 )
 _UPDATE_SQL: dict[tuple[str, ...], str] = {}
+_UPDATE_ALL_FIELDS = [ClubMembership._meta.get_field(name) for name in _UPDATED_FIELDS]
+
+
+@functools.cache
+def _update_all_sql() -> str:
+    """Every changed membership of a batch in one statement (PostgreSQL): one array per column,
+    joined on the id."""
+    return "UPDATE {table} AS cm SET {sets} FROM unnest(%s::bigint[], {arrays}) AS v(id, {names}) " \
+        "WHERE cm.id = v.id".format(
+            table=ClubMembership._meta.db_table,
+            sets=", ".join(f"{field.column} = v.{field.column}" for field in _UPDATE_ALL_FIELDS),
+            arrays=", ".join(f"%s::{field.db_type(connection)}[]" for field in _UPDATE_ALL_FIELDS),
+            names=", ".join(field.column for field in _UPDATE_ALL_FIELDS),
+        )
 
 
 _INSERT_FIELDS = [field for field in ClubMembership._meta.concrete_fields if not field.primary_key]
@@ -141,10 +189,57 @@ _INSERT_SQL = "INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING id".f
 )
 
 
+# The memberships waiting to be written, inside ``memberships_written_together``; None outside.
+_written_together: ContextVar[dict[int, ClubMembership] | None] = ContextVar("written_together", default=None)
+
+
+@contextlib.contextmanager
+def memberships_written_together() -> Iterator[None]:
+    """Inside, the apply functions' writes wait; on leaving without an error they go out as at
+    most two statements: the new memberships, then every changed one with all its fields (the
+    inbox drain's batches: a few statements a batch instead of one or more per event).
+
+    Only for a caller that read every membership it applies to before it started (under the
+    members' locks) and reads none from the database inside: a membership written inside is
+    not in the database before the end."""
+    waiting: dict[int, ClubMembership] = {}
+    token = _written_together.set(waiting)
+    try:
+        yield
+    finally:
+        _written_together.reset(token)
+    _write_all(list(waiting.values()))
+
+
+def _write_all(memberships: list[ClubMembership]) -> None:
+    new = [membership for membership in memberships if membership.pk is None]
+    changed = [membership for membership in memberships if membership.pk is not None]
+    if new:
+        ClubMembership.objects.bulk_create(new)  # sets each pk (RETURNING on PostgreSQL)
+    if not changed:
+        return
+    if connection.vendor != "postgresql":
+        now = timezone.now()
+        for membership in changed:
+            membership.updated_at = now  # bulk_update does not apply auto_now
+        ClubMembership.objects.bulk_update(changed, list(_UPDATED_FIELDS))
+        return
+    columns = [
+        [field.get_db_prep_save(field.pre_save(membership, False), connection) for membership in changed]
+        for field in _UPDATE_ALL_FIELDS
+    ]
+    with prepared_cursor() as cursor:
+        cursor.execute(_update_all_sql(), [[membership.pk for membership in changed], *columns])
+
+
 def _insert(membership: ClubMembership) -> None:
     """``membership.save()`` for a new row, as one prepared ``INSERT ... RETURNING id`` (no
     signals listen to this model; each field's own conversion, ``updated_at`` set as ``save``
     sets it)."""
+    waiting = _written_together.get()
+    if waiting is not None:
+        waiting[id(membership)] = membership
+        return
     if connection.vendor != "postgresql":
         membership.save()
         return
@@ -161,6 +256,10 @@ def _update(membership: ClubMembership, fields: tuple[str, ...]) -> None:
     """``membership.save(update_fields=fields)`` for a row that exists (no signals listen to
     this model): the same values through each field's own conversion, without compiling an
     ``UPDATE`` each time; ``updated_at`` (``auto_now``) is set as ``save`` sets it."""
+    waiting = _written_together.get()
+    if waiting is not None:
+        waiting[id(membership)] = membership
+        return
     if connection.vendor != "postgresql":
         membership.save(update_fields=list(fields))
         return
