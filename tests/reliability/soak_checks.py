@@ -78,6 +78,8 @@ def ledger_sound(snapshot: dict[int, tuple]) -> list[str]:
             "pk", "member_id", "points", "idempotency_key", "kind"
         )
     }
+    if not snapshot:
+        out.append("ledger: no mid-soak snapshot of the ledger was taken (append-only unchecked)")
     changed = [pk for pk, row in snapshot.items() if now.get(pk) != row]
     if changed:
         out.append(f"ledger: {len(changed)} entries seen mid-soak were changed or deleted (append-only)")

@@ -401,6 +401,11 @@ class Runner:
                 self.tally.violation("bad input: a batch over the limit was accepted")
 
 
+def _ledger_rows() -> dict[int, tuple]:
+    rows = LedgerEntry.objects.values_list("pk", "member_id", "points", "idempotency_key", "kind")
+    return {row[0]: row[1:] for row in rows}
+
+
 def _sending_ids() -> set[int]:
     return set(Delivery.objects.filter(status=DeliveryStatus.SENDING).values_list("pk", flat=True))
 
@@ -423,13 +428,6 @@ def _chaos(schedule, started, stop, workers, private_redis, tally, replay, seed)
                 private_redis.restart(down_for=rng.uniform(0.1, 1.0))
             else:
                 replay(rng)
-            if not tally.snapshot and time.monotonic() - started > SECONDS / 2:
-                tally.snapshot = {
-                    row[0]: row[1:]
-                    for row in LedgerEntry.objects.values_list(
-                        "pk", "member_id", "points", "idempotency_key", "kind"
-                    )
-                }
     except Exception as error:  # the chaos itself broke: report it as such
         tally.violation(f"chaos thread raised {type(error).__name__}: {error}")
     finally:
@@ -578,6 +576,8 @@ def test_r19_seeded_soak_keeps_every_invariant(settings, monkeypatch):
             for thread in threads:
                 thread.start()
             while time.monotonic() - started < SECONDS and not tally.violations:
+                if not tally.snapshot and time.monotonic() - started > SECONDS / 2:
+                    tally.snapshot = _ledger_rows()  # must be all there, unchanged, at the end
                 step = next(steps)
                 if step.kind in {"billing", "stripe"}:
                     history.append(step)
