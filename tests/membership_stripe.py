@@ -41,6 +41,15 @@ def stale_timestamp() -> int:
     return int(time.time()) - 301
 
 
+def deliver_as(client: Client, event: dict, how: str):
+    """Deliver ``event`` signed (``how="signed"``), forged (another secret) or stale (> 300 s)."""
+    if how == "forged":
+        return deliver(client, event, secret="whsec_not_stripes")
+    if how == "stale":
+        return deliver(client, event, timestamp=stale_timestamp())
+    return deliver(client, event)
+
+
 @pytest.fixture
 def stripe_settings(settings):
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET

@@ -20,7 +20,7 @@ from club.membership.fake_stripe import FakeStripe
 from club.membership.models import ClubMembership, StripeEventInbox
 from rewards.ledger.models import LedgerEntry
 from tests.factories import MemberFactory
-from tests.membership_stripe import WEBHOOK_SECRET, deliver, make_price, stale_timestamp
+from tests.membership_stripe import WEBHOOK_SECRET, deliver_as, make_price
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -72,12 +72,7 @@ def _deliver_all(deliveries: list[tuple[dict, str]]) -> tuple[Counter, list[Base
                 except queue.Empty:
                     return
                 try:
-                    if how == "forged":
-                        answer = deliver(client, event, secret="whsec_not_stripes")
-                    elif how == "stale":
-                        answer = deliver(client, event, timestamp=stale_timestamp())
-                    else:
-                        answer = deliver(client, event)
+                    answer = deliver_as(client, event, how)
                     with lock:
                         statuses[(how, answer.status_code)] += 1
                 except Exception as error:  # counted: the test fails on any
