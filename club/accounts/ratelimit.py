@@ -47,6 +47,14 @@ def ratelimit_consume(*, rate: RateLimit, subject: str) -> bool:
     return hits <= rate.limit
 
 
+def ratelimit_give_back(*, rate: RateLimit, subject: str) -> None:
+    """Un-count one hit that turned out to be allowed (a login that succeeded), atomically."""
+    try:
+        cache.decr(_cache_key(rate, subject))
+    except ValueError:  # the window has expired meanwhile: nothing left to give back
+        pass
+
+
 def ratelimit_consume_all(*, checks: list[tuple[RateLimit, str]]) -> bool:
     """Count a hit against every (rate, subject) pair; allowed only if all allow it.
 

@@ -21,6 +21,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from club.accounts.ratelimit import rate_limit_for, ratelimit_consume, ratelimit_give_back
+
 from .login_language import email_language_for_recipient, login_language_settle
 from .phone import InvalidPhoneNumber, mobile_to_e164, phone_to_e164
 from .sms import sms_send
@@ -102,6 +104,25 @@ class TroikaAccountAdapter(DefaultAccountAdapter):
                 login = phone.strip()
             return f"{get_current_site(request).domain}:phone:{login}"
         return super()._get_login_attempts_cache_key(request, **credentials)
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        # Per client IP, counted before the password is checked (atomic, shared by every process)
+        # and given back only if the login succeeds: an address rotating accounts is refused by
+        # its 6th failure. allauth's own "login_failed" limit then counts the account.
+        self._failed_login_ip = None
+        ip = self.get_client_ip(request)
+        if not ratelimit_consume(rate=rate_limit_for("login_failed", "ip"), subject=ip):
+            raise self.validation_error("too_many_login_attempts")
+        self._failed_login_ip = ip
+        super().pre_authenticate(request, **credentials)
+
+    def _rollback_login_failed_rl_usage(self) -> None:
+        # The credentials were right: this attempt was no failure.
+        ip = getattr(self, "_failed_login_ip", None)
+        if ip is not None:
+            ratelimit_give_back(rate=rate_limit_for("login_failed", "ip"), subject=ip)
+            self._failed_login_ip = None
+        super()._rollback_login_failed_rl_usage()
 
     def send_verification_code_sms(self, user, phone: str, code: str, **kwargs) -> None:
         sms_send(to=phone, body=_("Your Troika verification code is %(code)s.") % {"code": code})

@@ -18,18 +18,21 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 # --- Brute-force limits (docs/accounts.md, "Rate limits"): every limit and window is here. ---
 # Failed logins (password, and the MFA code step) per account (email, or phone read into E.164
 # by the adapter) and per client IP: the 6th failure inside the window is refused, even with
-# the right password. allauth keeps the counters in the cache (Redis wherever REDIS_URL is set),
-# so every web process shares them. Operators whose subscribers sit behind carrier-grade NAT
-# can loosen the per-IP limit (LOGIN_FAILED_PER_IP, e.g. "50/10m"); the per-account one stays.
-LOGIN_FAILED_PER_ACCOUNT = env.str("LOGIN_FAILED_PER_ACCOUNT", default="5/10m")
-LOGIN_FAILED_PER_IP = env.str("LOGIN_FAILED_PER_IP", default="5/10m")
+# the right password. The counters live in the cache (Redis wherever REDIS_URL is set), so every
+# web process shares them. Per account: allauth's "login_failed". Per IP: Troika's atomic
+# counter (club/accounts/ratelimit.py), which no success clears (allauth's would be wiped by
+# any successful MFA code or password reset from that address). Operators whose subscribers
+# sit behind carrier-grade NAT can loosen the per-IP limit (LOGIN_FAILED_PER_IP, e.g. 50).
+LOGIN_FAILED_WINDOW_SECONDS = 10 * 60
+LOGIN_FAILED_PER_ACCOUNT = env.int("LOGIN_FAILED_PER_ACCOUNT", default=5)
+LOGIN_FAILED_PER_IP = env.int("LOGIN_FAILED_PER_IP", default=5)
 # Behind a load balancer every request comes from its address: name how many proxies append to
 # X-Forwarded-For (allauth reads the client's address from there), else the per-IP limits
 # would count everyone as one client.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": f"{LOGIN_FAILED_PER_IP}/ip,{LOGIN_FAILED_PER_ACCOUNT}/key",
+    "login_failed": f"{LOGIN_FAILED_PER_ACCOUNT}/{LOGIN_FAILED_WINDOW_SECONDS}s/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -48,6 +51,7 @@ ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = ONE_TIME_CODE_MAX_ATTEMPTS
 # Troika's own limits (club/accounts/ratelimit.py): action -> subject -> (hits, window seconds).
 # "target" is what is guessed at: a phone number or an account number.
 TROIKA_RATE_LIMITS = {
+    "login_failed": {"ip": (LOGIN_FAILED_PER_IP, LOGIN_FAILED_WINDOW_SECONDS)},
     "line_link_request": {"user": (5, 600), "ip": (20, 600), "target": (5, 600)},
     "line_link_verify": {"user": (10, 600), "ip": (30, 600)},
     "line_link_account": {"user": (5, 600), "ip": (20, 600), "target": (5, 600)},
