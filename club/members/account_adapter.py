@@ -15,7 +15,6 @@ from allauth.account.fields import PhoneField
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -94,16 +93,18 @@ class TroikaAccountAdapter(DefaultAccountAdapter):
         return get_user_model().objects.filter(phone=e164).first()
 
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:
-        # allauth keys failed logins by email or username only; a phone login would share one
-        # empty key with every other phone login. Key it by the E.164 number instead.
+        # allauth keys failed logins by the request's site domain and the email or username:
+        # a phone login would share one empty key with every other phone login, and a site
+        # reached under two host names (or a process seeing another Host) would count each
+        # apart. Key them by the account alone: the email, or the number read into E.164.
         phone = credentials.get("phone")
         if phone and not credentials.get("email"):
             try:
                 login = phone_to_e164(phone)
             except InvalidPhoneNumber:
                 login = phone.strip()
-            return f"{get_current_site(request).domain}:phone:{login}"
-        return super()._get_login_attempts_cache_key(request, **credentials)
+            return f"phone:{login}"
+        return f"email:{credentials.get('email', credentials.get('username', '')).lower()}"
 
     def pre_authenticate(self, request, **credentials) -> None:
         # Per client IP, counted before the password is checked (atomic, shared by every process)
