@@ -15,11 +15,12 @@ from allauth.account.fields import PhoneField
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from club.accounts.ratelimit import rate_limit_for, ratelimit_consume, ratelimit_give_back
 
 from .login_language import email_language_for_recipient, login_language_settle
 from .phone import InvalidPhoneNumber, mobile_to_e164, phone_to_e164
@@ -92,16 +93,37 @@ class TroikaAccountAdapter(DefaultAccountAdapter):
         return get_user_model().objects.filter(phone=e164).first()
 
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:
-        # allauth keys failed logins by email or username only; a phone login would share one
-        # empty key with every other phone login. Key it by the E.164 number instead.
+        # allauth keys failed logins by the request's site domain and the email or username:
+        # a phone login would share one empty key with every other phone login, and a site
+        # reached under two host names (or a process seeing another Host) would count each
+        # apart. Key them by the account alone: the email, or the number read into E.164.
         phone = credentials.get("phone")
         if phone and not credentials.get("email"):
             try:
                 login = phone_to_e164(phone)
             except InvalidPhoneNumber:
                 login = phone.strip()
-            return f"{get_current_site(request).domain}:phone:{login}"
-        return super()._get_login_attempts_cache_key(request, **credentials)
+            return f"phone:{login}"
+        return f"email:{credentials.get('email', credentials.get('username', '')).lower()}"
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        # Per client IP, counted before the password is checked (atomic, shared by every process)
+        # and given back only if the login succeeds: an address rotating accounts is refused by
+        # its 6th failure. allauth's own "login_failed" limit then counts the account.
+        self._failed_login_ip = None
+        ip = self.get_client_ip(request)
+        if not ratelimit_consume(rate=rate_limit_for("login_failed", "ip"), subject=ip):
+            raise self.validation_error("too_many_login_attempts")
+        self._failed_login_ip = ip
+        super().pre_authenticate(request, **credentials)
+
+    def _rollback_login_failed_rl_usage(self) -> None:
+        # The credentials were right: this attempt was no failure.
+        ip = getattr(self, "_failed_login_ip", None)
+        if ip is not None:
+            ratelimit_give_back(rate=rate_limit_for("login_failed", "ip"), subject=ip)
+            self._failed_login_ip = None
+        super()._rollback_login_failed_rl_usage()
 
     def send_verification_code_sms(self, user, phone: str, code: str, **kwargs) -> None:
         sms_send(to=phone, body=_("Your Troika verification code is %(code)s.") % {"code": code})

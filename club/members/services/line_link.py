@@ -14,6 +14,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -22,7 +23,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from club.accounts.ratelimit import RateLimit, ratelimit_consume_all
+from club.accounts.ratelimit import RateLimit, rate_limit_for, ratelimit_consume_all
 
 from ..models import LineLinkChallenge, Member
 from ..phone import InvalidPhoneNumber, phone_to_e164
@@ -30,20 +31,20 @@ from ..sms import sms_send
 from .billing_detail import billing_detail_digest
 
 CODE_DIGITS = 6
-CODE_VALIDITY = dt.timedelta(minutes=10)
-CODE_MAX_ATTEMPTS = 5
 _CODE_SALT = "troika.members.line_link.code"
 
-# Per user, per client IP and per target (a line or an account): 5 tries in 10 minutes.
-_WINDOW = 10 * 60
-RATE_REQUEST_USER = RateLimit("line_link_request:user", 5, _WINDOW)
-RATE_REQUEST_IP = RateLimit("line_link_request:ip", 20, _WINDOW)
-RATE_REQUEST_TARGET = RateLimit("line_link_request:msisdn", 5, _WINDOW)
-RATE_VERIFY_USER = RateLimit("line_link_verify:user", 10, _WINDOW)
-RATE_VERIFY_IP = RateLimit("line_link_verify:ip", 30, _WINDOW)
-RATE_ACCOUNT_USER = RateLimit("line_link_account:user", 5, _WINDOW)
-RATE_ACCOUNT_IP = RateLimit("line_link_account:ip", 20, _WINDOW)
-RATE_ACCOUNT_TARGET = RateLimit("line_link_account:account", 5, _WINDOW)
+
+def code_validity() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.ONE_TIME_CODE_VALIDITY_SECONDS)
+
+
+def _code_max_attempts() -> int:
+    return settings.ONE_TIME_CODE_MAX_ATTEMPTS
+
+
+def _rates(action: str, **subjects: str) -> list[tuple[RateLimit, str]]:
+    """Per user, per client IP and per target, as ``settings.TROIKA_RATE_LIMITS`` says."""
+    return [(rate_limit_for(action, kind), subject) for kind, subject in subjects.items()]
 
 
 class LineLinkError(Exception):
@@ -184,16 +185,16 @@ def line_link_code_request(*, user, msisdn: str, client_ip: str = "") -> LinkCod
         raise LineLinkInvalidInput(_("Enter a valid mobile number.")) from exc
     _require_unlinked(user)
     if not ratelimit_consume_all(
-        checks=[(RATE_REQUEST_USER, str(user.pk)), (RATE_REQUEST_IP, client_ip),
-                (RATE_REQUEST_TARGET, e164)]
+        checks=_rates("line_link_request", user=str(user.pk), ip=client_ip, target=e164)
     ):
         raise _rate_limited()
 
     now = timezone.now()
+    validity = code_validity()
     answer = LinkCodeRequest(
         msisdn_masked=msisdn_mask(e164),
-        expires_at=now + CODE_VALIDITY,
-        valid_minutes=int(CODE_VALIDITY.total_seconds() // 60),
+        expires_at=now + validity,
+        valid_minutes=int(validity.total_seconds() // 60),
     )
     member = Member.objects.filter(msisdn=e164, user__isnull=True).only("pk", "msisdn").first()
     if member is None:
@@ -205,7 +206,7 @@ def line_link_code_request(*, user, msisdn: str, client_ip: str = "") -> LinkCod
             member=member,
             code_digest=_code_digest(user_id=user.pk, member_id=member.pk, code=code),
             expires_at=answer.expires_at,
-            max_attempts=CODE_MAX_ATTEMPTS,
+            max_attempts=_code_max_attempts(),
         )
         body = _("Your Troika code to link this line is %(code)s. It is valid for %(minutes)d "
                  "minutes. Do not share it.") % {"code": code, "minutes": answer.valid_minutes}
@@ -213,7 +214,9 @@ def line_link_code_request(*, user, msisdn: str, client_ip: str = "") -> LinkCod
     return answer
 
 
-def line_link_code_verify(*, user, code: str, client_ip: str = "") -> Member:
+def line_link_code_verify(
+    *, user, code: str, client_ip: str = "", now: dt.datetime | None = None
+) -> Member:
     """Check the code against the user's latest challenge and, if right, link its line.
 
     Every guess is counted first, with ``UPDATE ... SET attempts = attempts + 1 WHERE attempts
@@ -221,7 +224,7 @@ def line_link_code_verify(*, user, code: str, client_ip: str = "") -> Member:
     """
     code = "".join(code.split())
     if not ratelimit_consume_all(
-        checks=[(RATE_VERIFY_USER, str(user.pk)), (RATE_VERIFY_IP, client_ip)]
+        checks=_rates("line_link_verify", user=str(user.pk), ip=client_ip)
     ):
         raise _rate_limited()
     challenge = (
@@ -232,7 +235,7 @@ def line_link_code_verify(*, user, code: str, client_ip: str = "") -> Member:
     if challenge.used_at is not None:
         raise LineLinkCodeUsed(_("This code has already been used. Ask for a new code."))
     _require_unlinked(user)
-    now = timezone.now()
+    now = now or timezone.now()
     if challenge.expires_at <= now:
         raise LineLinkCodeExpired(_("This code has expired. Ask for a new code."))
     counted = LineLinkChallenge.objects.filter(
@@ -275,8 +278,9 @@ def line_link_by_account(
         raise LineLinkInvalidInput(_("Enter the account number and the billing detail."))
     _require_unlinked(user)
     if not ratelimit_consume_all(
-        checks=[(RATE_ACCOUNT_USER, str(user.pk)), (RATE_ACCOUNT_IP, client_ip),
-                (RATE_ACCOUNT_TARGET, account_number.upper())]
+        checks=_rates(
+            "line_link_account", user=str(user.pk), ip=client_ip, target=account_number.upper()
+        )
     ):
         raise _rate_limited()
     offered = billing_detail_digest(billing_detail)
