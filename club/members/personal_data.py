@@ -27,7 +27,7 @@ PERSONAL_DATA = (
             fields=("email", "phone", "first_name", "last_name"), exclude=("password",), is_one_row=True,
             reason="member_erase deactivates the login (ledger entries PROTECT users) and "
                    "replaces its email, phone and names"),
-    Holding(EmailAddress, "login_emails", **_LOGIN, erasure=Erasure.DELETE, exclude=("id", "user")),
+    Holding(EmailAddress, "login_emails", **_LOGIN, erasure=Erasure.DELETE),
     Holding(EmailConfirmation, "login_email_confirmations", owner=Owner.LOGIN,
             path="email_address__user", erasure=Erasure.DELETE, exclude=("key",)),
     Holding(Authenticator, "mfa_authenticators", **_LOGIN, erasure=Erasure.DELETE, exclude=("data",)),

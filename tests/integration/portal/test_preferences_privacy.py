@@ -81,7 +81,8 @@ def test_the_export_is_a_json_attachment_of_the_members_data(logged_in, member, 
     assert data["points_account"][0]["available"] == 250
     assert [(d["channel"], d["status"], Decimal(d["cost"])) for d in data["offer_deliveries"]] == [
         ("sms", "sent", Decimal(250))]
-    assert data["login_emails"] == [{"email": "ana@example.test", "verified": True, "primary": True}]
+    assert [(e["email"], e["verified"], e["primary"], e["user_id"]) for e in data["login_emails"]] == [
+        ("ana@example.test", True, True, user.pk)]
     assert data["erasure"] == [] and data["redemptions"] == []
 
 
