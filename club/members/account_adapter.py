@@ -10,6 +10,9 @@ and allauth's emails go out in the recipient member's language.
 
 from __future__ import annotations
 
+import ipaddress
+
+from allauth import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.fields import PhoneField
 from django import forms
@@ -17,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.utils import translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,6 +29,18 @@ from club.accounts.ratelimit import rate_limit_for, ratelimit_consume, ratelimit
 from .login_language import email_language_for_recipient, login_language_settle
 from .phone import InvalidPhoneNumber, mobile_to_e164, phone_to_e164
 from .sms import sms_send
+
+
+def _ip_network(address: str) -> str:
+    """An IPv6 address's network (allauth's ``RATE_LIMIT_IPV6_PREFIX``, /64), an IPv4 one itself."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        prefix = allauth_settings.RATE_LIMIT_IPV6_PREFIX
+        return str(ipaddress.IPv6Network(f"{parsed}/{prefix}", strict=False).network_address)
+    return address
 
 
 class TroikaAccountAdapter(DefaultAccountAdapter):
@@ -124,6 +140,17 @@ class TroikaAccountAdapter(DefaultAccountAdapter):
             ratelimit_give_back(rate=rate_limit_for("login_failed", "ip"), subject=ip)
             self._failed_login_ip = None
         super()._rollback_login_failed_rl_usage()
+
+    def get_client_ip(self, request) -> str:
+        """The client's address as a keyed digest, never the address itself.
+
+        allauth names its per-address rate-limit counters in the shared cache after what this
+        returns; a raw address there is personal data that no erasure can find (it is not
+        linked to a member), so it is never written: the same address (an IPv6 one counted by
+        its /64, as allauth does) always gives the same digest, and the limits work as before.
+        Troika sends no allauth security e-mails, the only other place it would show."""
+        address = super().get_client_ip(request)
+        return salted_hmac("troika.client-ip", _ip_network(address), algorithm="sha256").hexdigest()[:32]
 
     def send_verification_code_sms(self, user, phone: str, code: str, **kwargs) -> None:
         sms_send(to=phone, body=_("Your Troika verification code is %(code)s.") % {"code": code})

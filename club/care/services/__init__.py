@@ -6,11 +6,10 @@ from .complaints import (
     complaint_file,
     complaint_resolve,
     complaint_respond,
-    complaints_erase,
 )
-from .contact import ContactLogError, contact_log_add, contact_log_erase
+from .contact import ContactLogError, contact_log_add
 from .managers import RuleRun, manager_assign, manager_unassign, managers_assign_by_rules
-from .surveys import SurveyError, survey_comments_erase, survey_respond
+from .surveys import SurveyError, survey_respond
 
 __all__ = [
     "ComplaintError",
@@ -23,12 +22,9 @@ __all__ = [
     "complaint_file",
     "complaint_resolve",
     "complaint_respond",
-    "complaints_erase",
     "contact_log_add",
-    "contact_log_erase",
     "manager_assign",
     "manager_unassign",
     "managers_assign_by_rules",
-    "survey_comments_erase",
     "survey_respond",
 ]

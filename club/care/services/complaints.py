@@ -205,11 +205,3 @@ def complaint_close(*, complaint_id: int) -> Complaint:
         complaint.status = ComplaintStatus.CLOSED
         complaint.save(update_fields=["status"])
     return complaint
-
-
-def complaints_erase(member_id: int) -> None:
-    """A member's erasure: what the person and staff wrote goes; the categories, dates, SLA
-    figures and goodwill points stay for the reports."""
-    with transaction.atomic():
-        Complaint.objects.filter(member_id=member_id).update(subject="", description="", resolution="")
-        ComplaintUpdate.objects.filter(complaint__member_id=member_id).update(message="")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,10 +51,3 @@ def contact_log_add(
         member_id=member_id, staff_user=staff_user, kind=kind, happened_at=happened_at, summary=summary,
         follow_up_on=follow_up_on,
     )
-
-
-def contact_log_erase(member_id: int) -> None:
-    """A member's erasure: what staff wrote about the person goes; that a contact happened (its
-    kind, time and who recorded it) stays for the reports."""
-    with transaction.atomic():
-        ContactLogEntry.objects.filter(member_id=member_id).update(summary="", follow_up_on=None)

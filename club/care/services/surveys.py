@@ -79,8 +79,3 @@ def survey_respond(
             )
     except IntegrityError:  # the same member's second submit, a moment after the first
         raise _already_answered() from None
-
-
-def survey_comments_erase(member_id: int) -> None:
-    """A member's erasure: the comments go, the figures stay (they are not about the person)."""
-    SurveyResponse.objects.filter(member_id=member_id).update(comment="")

@@ -1,6 +1,6 @@
 """Writes of club events: every RSVP change is a ``<entity>_<verb>(*, ...)`` function here."""
 
-from .calendar_feed import calendar_feed_erase, calendar_feed_get_or_create, calendar_feed_revoke
+from .calendar_feed import calendar_feed_get_or_create, calendar_feed_revoke
 from .check_in import (
     CheckInCode,
     CheckInResult,
@@ -20,7 +20,6 @@ __all__ = [
     "RsvpResult",
     "WaitlistPromoteResult",
     "attendance_key",
-    "calendar_feed_erase",
     "calendar_feed_get_or_create",
     "calendar_feed_revoke",
     "event_attendance_points_grant",

@@ -20,10 +20,6 @@ def calendar_feed_get_or_create(*, member_id: int) -> CalendarFeed:
         return CalendarFeed.objects.get(member_id=member_id)
 
 
-def calendar_feed_erase(member_id: int) -> None:
-    """An erased member's secret feed stops working (a step of ``member_erase``)."""
-    calendar_feed_revoke(member_id=member_id)
-
 
 def calendar_feed_revoke(*, member_id: int) -> bool:
     """Stop the member's feed URL working; True if there was one."""

@@ -12,13 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from ..models import ConsentPurpose, ConsentRecord, LineLinkChallenge, Member, MemberErasure
+from ..models import ConsentPurpose, ConsentRecord, Member, MemberErasure
+from ..privacy_registry import Erasure, Holding, holding_rows, personal_data_registry
 from .consent import member_consent_set
 
 # ITU-T reserves country code 999 for future use: no real line starts with it, so a pseudonym
@@ -26,8 +25,9 @@ from .consent import member_consent_set
 # the MSISDN's E.164 check.
 ERASED_MSISDN_PREFIX = "+999"
 
-# Higher layers (club.care's contact log...) erase what they hold about the person through a
-# step registered here; the steps run in the erasure's transaction, in registration order.
+# What every app holds about a member is declared in its ``personal_data.py`` (the registry,
+# ``privacy_registry.py``) and erased here from those declarations. A step registered here is
+# for what a declaration cannot say; the steps run in the erasure's transaction, in order.
 _ERASURE_STEPS: list[Callable[[int], None]] = []
 
 
@@ -64,6 +64,7 @@ def member_erase(*, member_id: int, source: MemberErasure.Source, erased_by=None
             member_consent_set(member_id=member_id, purpose=purpose, granted=False,
                                source=consent_source, recorded_by=erased_by)
         user_id = member.user_id
+        holdings_erase(member_id=member_id, user_id=user_id)
         Member.objects.filter(pk=member_id).update(
             msisdn=erased_msisdn(member_id),
             account_number=erased_pseudonym(member_id),
@@ -77,8 +78,6 @@ def member_erase(*, member_id: int, source: MemberErasure.Source, erased_by=None
             user=None,
             updated_at=timezone.now(),
         )
-        member.interests.clear()
-        LineLinkChallenge.objects.filter(member_id=member_id).delete()
         if user_id is not None:
             _user_deactivate(user_id)
         for step in _ERASURE_STEPS:
@@ -100,5 +99,33 @@ def _user_deactivate(user_id: int) -> None:
     user.is_active = False
     user.set_unusable_password()
     user.save()
-    EmailAddress.objects.filter(user_id=user_id).delete()
-    Authenticator.objects.filter(user_id=user_id).delete()
+
+
+def holdings_erase(*, member_id: int, user_id: int | None) -> None:
+    """Apply every app's declaration (``personal_data.py``): delete the rows, or blank their
+    personal fields; rows declared KEEP or SERVICE are left to their reason."""
+    for holding in personal_data_registry().holdings:
+        rows = holding_rows(holding, member_id=member_id, user_id=user_id)
+        if holding.erasure is Erasure.DELETE:
+            rows.delete()
+        elif holding.erasure is Erasure.BLANK:
+            rows.update(**_blanks(holding, member_id=member_id))
+
+
+def _blanks(holding: Holding, *, member_id: int) -> dict:
+    """Each personal field's erased value: the member's pseudonym for a copy of the line's
+    numbers (an outbox keeps its NOT NULL columns), else empty."""
+    values = {}
+    for name in holding.fields:
+        field = holding.model._meta.get_field(name)
+        if name == "msisdn":
+            values[name] = erased_msisdn(member_id)
+        elif name == "account_number":
+            values[name] = erased_pseudonym(member_id)
+        elif field.null:
+            values[name] = None
+        elif isinstance(field, models.JSONField):
+            values[name] = field.get_default() if field.has_default() else {}
+        else:
+            values[name] = ""
+    return values

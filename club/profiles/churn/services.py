@@ -63,11 +63,6 @@ def churn_scores_step(*, member_ids: Sequence[int], on: dt.date) -> int:
     return churn_scores_refresh(member_ids=member_ids, on=on)
 
 
-def churn_score_erase(member_id: int) -> None:
-    """The erasure step (``club.members.services.privacy``): the member's score and factors."""
-    MemberProfile.objects.filter(member_id=member_id).update(churn_score=None, churn_factors=[],
-                                                             churn_scored_at=None)
-
 
 def _score_chunk(member_ids: list[int], *, spec: ModelSpec, on: dt.date, now: dt.datetime) -> int:
     rows = list(

@@ -155,11 +155,6 @@ def _clear_active(*, member_id: int, staff_user) -> bool:
     )
 
 
-def segment_override_reasons_erase(member_id: int) -> None:
-    """A member's erasure (a step ``club.members`` runs): the reasons staff wrote about the
-    person go; which segment was set, when and by whom stays for the history."""
-    SegmentOverride.objects.filter(member_id=member_id).update(reason="")
-
 
 def segment_rules_ensure() -> SegmentRuleSet:
     """The rule set's single row, created with the default thresholds (published) if missing."""

@@ -1,0 +1,12 @@
+"""What club.membership holds about a member (``club/members/privacy_registry.py``)."""
+
+from club.members.privacy_registry import Erasure, Holding
+
+from .models import ClubMembership, StripeEventInbox
+
+PERSONAL_DATA = (
+    Holding(ClubMembership, "club_memberships",
+            reason="Stripe's customer and subscription ids are keys to Stripe's own record, needed "
+                   "to reconcile and refund; the person's data is Stripe's to erase"),
+    Holding(StripeEventInbox, "stripe_events", erasure=Erasure.BLANK, fields=("payload",)),
+)
