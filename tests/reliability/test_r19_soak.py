@@ -29,6 +29,8 @@ from campaigns.contact.services.sending import LOST_AFTER, deliveries_send_due
 from campaigns.sends.models import Run, RunStatus
 from campaigns.sends.services import sends_tick
 from club.events.models import Rsvp
+from club.membership.models import StripeEventInbox
+from club.membership.tasks import stripe_inbox_drain_task
 from partners.api import ratelimit
 from partners.api.services.keys import api_key_cache_clear
 from partners.copromotions.models import PartnerRedemption
@@ -102,13 +104,19 @@ def _chaos(schedule, started, stop, workers, private_redis, tally, replay, seed)
 
 
 def _beat(stop, tally) -> None:
-    """Celery beat's share: the sends tick, every second here (every minute in production)."""
+    """Celery beat's share: the sends tick, every second here (every minute in production), and
+    the Stripe inbox's drain, every 5 s here (every minute in production: the wake-up a webhook
+    queues is lost with Redis)."""
+    seconds = 0
     while not stop.wait(1.0):
+        seconds += 1
         try:
             sends_tick(now=timezone.now())
+            if seconds % 5 == 0:
+                stripe_inbox_drain_task.delay()
         except Exception as error:
             if not is_outage(error):
-                tally.violation(f"beat: sends_tick raised {type(error).__name__}: {error}")
+                tally.violation(f"beat: raised {type(error).__name__}: {error}")
     connection.close()
 
 
@@ -130,10 +138,12 @@ def _unsettled(workers: Workers, tally: Tally) -> str:
         .count()
     )
     queued = _queued(workers)
+    stripe_pending = StripeEventInbox.objects.filter(processed_at__isnull=True).count()
     return (
         ""
-        if (runs, waiting, queued) == (0, 0, 0)
-        else (f"{runs} runs not done, {waiting} deliveries reserved or sending, {queued} tasks queued")
+        if (runs, waiting, queued, stripe_pending) == (0, 0, 0, 0)
+        else (f"{runs} runs not done, {waiting} deliveries reserved or sending, {queued} tasks queued, "
+              f"{stripe_pending} Stripe events pending")
     )
 
 
@@ -155,6 +165,7 @@ def _drain(runner: Runner, stream: Stream, workers: Workers, tally: Tally) -> tu
         with contextlib.suppress(*OUTAGES):
             sends_tick(now=timezone.now())
             deliveries_send_due(now=timezone.now() + LOST_AFTER + dt.timedelta(seconds=1))
+            stripe_inbox_drain_task.delay()  # the beat's, for a wake-up lost with Redis
         left = _unsettled(workers, tally)
         quiet_since = (quiet_since or time.monotonic()) if not left else None
         if quiet_since and time.monotonic() - quiet_since > 2:
