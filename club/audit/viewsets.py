@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import django_filters
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django.views.defaults import permission_denied
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import registry as log_registry
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -64,8 +67,28 @@ class AuditEntryFilterSet(WagtailFilterSet):
         fields = []
 
 
+class _ForbiddenWithoutPermission:
+    """A plain 403 for staff without the permission (Wagtail would redirect to its dashboard),
+    so that a refused look at the audit log is unambiguous to people and to monitoring."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_active or not request.user.has_perm(VIEW_AUDIT_PERMISSION):
+            return permission_denied(request, PermissionDenied())
+        return super().dispatch(request, *args, **kwargs)
+
+
+class AuditIndexView(_ForbiddenWithoutPermission, IndexView):
+    pass
+
+
+class AuditInspectView(_ForbiddenWithoutPermission, InspectView):
+    pass
+
+
 class AuditEntryViewSet(ModelViewSet):
     model = AuditEntry
+    index_view_class = AuditIndexView
+    inspect_view_class = AuditInspectView
     icon = "history"
     menu_label = _("Audit log")
     menu_order = AUDIT_MENU_ORDER
