@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import django_filters
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
-from django.views.defaults import permission_denied
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
@@ -17,6 +15,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from .models import VIEW_AUDIT_PERMISSION, AuditEntry
+from .views import AuditPermissionRequired
 
 AUDIT_MENU_ORDER = 950  # near the end of the menu, after Reports and Settings' neighbours
 
@@ -67,21 +66,11 @@ class AuditEntryFilterSet(WagtailFilterSet):
         fields = []
 
 
-class _ForbiddenWithoutPermission:
-    """A plain 403 for staff without the permission (Wagtail would redirect to its dashboard),
-    so that a refused look at the audit log is unambiguous to people and to monitoring."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_active or not request.user.has_perm(VIEW_AUDIT_PERMISSION):
-            return permission_denied(request, PermissionDenied())
-        return super().dispatch(request, *args, **kwargs)
-
-
-class AuditIndexView(_ForbiddenWithoutPermission, IndexView):
+class AuditIndexView(AuditPermissionRequired, IndexView):
     pass
 
 
-class AuditInspectView(_ForbiddenWithoutPermission, InspectView):
+class AuditInspectView(AuditPermissionRequired, InspectView):
     pass
 
 

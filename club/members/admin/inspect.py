@@ -11,9 +11,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
-from wagtail.admin.views.generic import EditView, InspectView
+from wagtail.admin.views.generic import EditView, HistoryView, InspectView
 
-from club.audit.views import PersonalDataViewAudited
+from club.audit.views import AuditPermissionRequired, PersonalDataViewAudited
 
 from ..models import Member
 from ..selectors import member_current_consents, member_for_admin_detail
@@ -162,3 +162,7 @@ class MemberEditView(PersonalDataViewAudited, EditView):
 
     def audited_member(self):
         return self.object
+
+
+class MemberHistoryView(AuditPermissionRequired, HistoryView):
+    """A member's history lists who looked at the member: auditors only (docs/audit.md)."""

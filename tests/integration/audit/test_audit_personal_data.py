@@ -158,3 +158,16 @@ def test_setting_co_promotion_terms_records_before_and_after(client):
     assert entry.changes["funding_per_redemption"] == [before[0], "5000"]
     assert entry.changes["price_per_point"] == [before[1], "20"]
     assert entry.changes["review_comment"] == ["", "Agreed on the call of 3 Dec."]
+
+
+def test_a_members_history_lists_who_looked_and_is_for_auditors_only(client, member):
+    support = staff_with_mfa(*MEMBER_VIEWER, "members.change_member")
+    client.force_login(support)
+    client.get(reverse("member:inspect", args=[member.pk]))
+
+    refused = client.get(reverse("member:history", args=[member.pk]))
+    client.force_login(staff_with_mfa(*MEMBER_VIEWER, "members.change_member", "audit.view_audit_log"))
+    shown = client.get(reverse("member:history", args=[member.pk]))
+
+    assert refused.status_code == 403 and support.email not in refused.content.decode()
+    assert shown.status_code == 200 and "Viewed personal data" in shown.content.decode()
