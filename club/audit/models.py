@@ -87,7 +87,7 @@ class AuditEntryManager(BaseLogEntryManager):
 
 def _actor_label(user) -> str:
     if user is None:
-        return str(_("system"))
+        return "system"
     return f"{user.get_username()} (#{user.pk})"
 
 
