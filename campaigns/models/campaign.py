@@ -23,6 +23,8 @@ from wagtail.models import (
     WorkflowMixin,
 )
 
+from club.audit.models import Audited
+
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
@@ -70,7 +72,7 @@ def _holdout_seed() -> str:
 
 
 class Campaign(
-    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, ClusterableModel
+    Audited, WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, ClusterableModel
 ):
     name = models.CharField(_("name"), max_length=120)
     objective = models.CharField(_("objective"), max_length=10, choices=Objective.choices)

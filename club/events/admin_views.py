@@ -19,6 +19,8 @@ from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from club.audit.services import personal_data_exported
+
 from .models import EventPage
 from .report import CSV_HEADER, event_attendance_figures, event_attendance_rows, events_for_the_door
 from .selectors import event_check_in_search
@@ -142,6 +144,7 @@ class AttendanceCsvView(View):
         if not request.user.has_perm(REPORT_PERMISSION):
             raise PermissionDenied
         event = get_object_or_404(EventPage, pk=event_id)
+        personal_data_exported(instance=event, user=request.user, export="event attendance CSV")
         writer = csv.writer(_Echo())
 
         def rows():

@@ -16,6 +16,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     # the club's bottom layer first so its templates win
     "club.accounts",
+    "club.audit",
     "club.members",
     "club.membership",
     "club.events",
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "club.accounts.middleware.StaffMfaRequiredMiddleware",
+    "club.audit.middleware.AuditContextMiddleware",  # admin requests only; docs/audit.md
     "partners.organisations.middleware.PartnerUserConfinedMiddleware",  # docs/partners.md
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",

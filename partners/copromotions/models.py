@@ -20,6 +20,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from club.audit.models import Audited
+
 # VND: no minor unit. Every amount is a whole number of dong.
 MONEY = {"max_digits": 18, "decimal_places": 0}
 TEXT_LANGUAGES = ("en", "vi", "zh_hans", "ru")  # field suffixes; settings.LANGUAGES codes with "_"
@@ -49,7 +51,7 @@ class CoPromotionStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
-class CoPromotion(models.Model):
+class CoPromotion(Audited, models.Model):
     partner = models.ForeignKey(
         "partner_organisations.Partner",
         on_delete=models.PROTECT,

@@ -28,6 +28,7 @@ from partners.settlement.wagtail_hooks import RevenueViewSet, StatementViewSet
 from .models import CoPromotion
 from .selectors import copromotion_stats
 from .services import CoPromotionError, copromotion_terms_set
+from .services.proposals import TERMS_LOG_ACTION
 
 PARTNERS_MENU_ORDER = 140  # after Campaigns (130)
 
@@ -181,3 +182,8 @@ class PartnersGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_partners_group():
     return PartnersGroup()
+
+
+@hooks.register("register_log_actions")
+def register_copromotion_log_actions(actions):
+    actions.register_action(TERMS_LOG_ACTION, _("Set co-promotion terms"), _("Set the co-promotion's terms"))

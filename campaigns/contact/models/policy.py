@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting
 
+from club.audit.models import Audited
+
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
@@ -23,7 +25,7 @@ def _window(default: int):
     )
 
 
-class ContactPolicy(BaseGenericSetting):
+class ContactPolicy(Audited, BaseGenericSetting):
     """The caps across campaigns, edited under Settings → Contact policy.
 
     Channel caps count a member's marketing deliveries on one channel (and exempt messages that

@@ -11,7 +11,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
-from wagtail.admin.views.generic import InspectView
+from wagtail.admin.views.generic import EditView, HistoryView, InspectView
+
+from club.audit.views import AuditPermissionRequired, PersonalDataViewAudited
 
 from ..models import Member
 from ..selectors import member_current_consents, member_for_admin_detail
@@ -75,8 +77,11 @@ def _display_json_value(value) -> str:
     return str(value)
 
 
-class MemberInspectView(InspectView):
+class MemberInspectView(PersonalDataViewAudited, InspectView):
     template_name = "members/admin/member_inspect.html"
+
+    def audited_member(self):
+        return self.object
 
     def get_fields(self):
         return list(OPERATOR_FIELDS)
@@ -150,3 +155,14 @@ class MemberInspectView(InspectView):
             AttributeRow(label("time_zone"), member.time_zone),
             AttributeRow(label("language"), member.language),
         ]
+
+
+class MemberEditView(PersonalDataViewAudited, EditView):
+    """The operator fields' form shows them: opening it is an audited view too."""
+
+    def audited_member(self):
+        return self.object
+
+
+class MemberHistoryView(AuditPermissionRequired, HistoryView):
+    """A member's history lists who looked at the member: auditors only (docs/audit.md)."""

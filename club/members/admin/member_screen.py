@@ -10,12 +10,15 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from club.audit.views import PersonalDataViewAudited
+
 from ..models import Member
 
 
-class MemberAdminScreen(WagtailAdminTemplateMixin, TemplateView):
+class MemberAdminScreen(PersonalDataViewAudited, WagtailAdminTemplateMixin, TemplateView):
     """Subclasses set ``template_name``, ``page_title``, ``header_icon`` and
-    ``view_permission`` (``"app_label.codename"``); ``self.member`` is the member."""
+    ``view_permission`` (``"app_label.codename"``); ``self.member`` is the member. Each GET
+    is an audited view of the member's personal data."""
 
     view_permission: str
 
@@ -24,6 +27,9 @@ class MemberAdminScreen(WagtailAdminTemplateMixin, TemplateView):
             raise PermissionDenied
         self.member = get_object_or_404(Member, pk=kwargs["member_id"])
         return super().dispatch(request, *args, **kwargs)
+
+    def audited_member(self):
+        return self.member
 
     def get_page_subtitle(self):
         return str(self.member)

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from club.audit.models import Audited
+
 from .choices import ChurnReason, CustomerType, MemberStatus, PaymentPlan, Segment, TariffKind
 
 
@@ -22,7 +24,7 @@ class Interest(models.Model):
         return self.name
 
 
-class Member(models.Model):
+class Member(Audited, models.Model):
     """The operator's subscriber (one line), whether or not it has a portal login.
 
     The billing system knows every subscriber; a portal ``User`` links to exactly one Member
@@ -103,6 +105,17 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_number} ({self.msisdn})"
+
+    # The audit log names a member by id only and hides the values of changed fields, so that
+    # erasing a member leaves no personal data in it (docs/audit.md).
+    audit_hides_values = True
+
+    def audit_label(self) -> str:
+        return f"member #{self.pk}"
+
+    @property
+    def audit_member_id(self) -> int:
+        return self.pk
 
     def tenure_days(self, on: dt.date | None = None) -> int:
         on = on or timezone.localdate()

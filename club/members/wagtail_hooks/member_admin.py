@@ -14,7 +14,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from ..admin.forms import MemberAdminForm
 from ..admin.index import MemberIndexView
-from ..admin.inspect import MemberInspectView
+from ..admin.inspect import MemberEditView, MemberHistoryView, MemberInspectView
 from ..filters import MemberFilterSet
 from ..models import Interest, Member
 
@@ -60,6 +60,8 @@ class MemberViewSet(ModelViewSet):
     add_to_reference_index = False  # millions of rows, referenced by nothing Wagtail edits
     index_view_class = MemberIndexView
     inspect_view_class = MemberInspectView
+    edit_view_class = MemberEditView
+    history_view_class = MemberHistoryView
     inspect_view_enabled = True
     copy_view_enabled = False
     filterset_class = MemberFilterSet

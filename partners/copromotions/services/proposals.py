@@ -7,10 +7,12 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
 from club.members.models import Segment
 
@@ -38,6 +40,7 @@ PROPOSAL_FIELDS = (
     "suggested_segments",
 )
 TERMS_FIELDS = ("funding_per_redemption", "price_per_point", "revenue_share_percent")
+TERMS_LOG_ACTION = "troika.copromotion_terms_set"
 SEGMENT_CODES = frozenset(code for code, _label in Segment.choices if code)
 
 
@@ -114,6 +117,9 @@ def copromotion_terms_set(
             exclude=[f for f in _model_fields() if f not in (*TERMS_FIELDS, "review_comment")]
         )
         copromotion.save(update_fields=[*TERMS_FIELDS, "review_comment"])
+        # Audited (docs/audit.md): the entry records the terms before and after this save.
+        log(instance=copromotion, action=TERMS_LOG_ACTION,
+            user=get_user_model().objects.filter(pk=user_id).first())
     return copromotion
 
 

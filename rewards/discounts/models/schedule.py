@@ -16,6 +16,8 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import DraftStateMixin, LockableMixin, Orderable, RevisionMixin
 
+from club.audit.models import Audited
+
 from ..choices import ALL_CUSTOMER_TYPES, CUSTOMER_TYPE_CHOICES, Stacking
 
 PERCENT = {
@@ -29,7 +31,7 @@ def _default_customer_types() -> list[str]:
     return [ALL_CUSTOMER_TYPES]
 
 
-class DiscountSchedule(DraftStateMixin, LockableMixin, RevisionMixin, ClusterableModel):
+class DiscountSchedule(Audited, DraftStateMixin, LockableMixin, RevisionMixin, ClusterableModel):
     name = models.CharField(_("name"), max_length=120)
     customer_types = models.JSONField(
         _("customer types"), default=_default_customer_types,

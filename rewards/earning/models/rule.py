@@ -10,6 +10,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import DraftStateMixin, LockableMixin, Orderable, RevisionMixin
 
+from club.audit.models import Audited
 from club.members.models import CustomerType, Segment
 
 
@@ -32,7 +33,7 @@ class Stacking(models.TextChoices):
     BEST_OF = "best_of", _("Best of: only the best best-of rule counts")
 
 
-class EarningRule(DraftStateMixin, LockableMixin, RevisionMixin, ClusterableModel):
+class EarningRule(Audited, DraftStateMixin, LockableMixin, RevisionMixin, ClusterableModel):
     """How many points an event earns. Only live (published) rules are applied.
 
     Points are whole steps: ``floor(amount / amount_step) * amount_points`` (and the same per

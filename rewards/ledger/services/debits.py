@@ -68,9 +68,14 @@ def points_adjust(
 
 
 def _audit_adjustment(entry: LedgerEntry, staff_user) -> None:
+    """The append-only audit log (docs/audit.md): the points moved, the reason, and the
+    available balance before and after, in the same transaction as the entry."""
+    available = PointsAccount.objects.filter(member_id=entry.member_id).values_list("available", flat=True)
+    after = available.first() or 0
     log(
         instance=Member.objects.get(pk=entry.member_id), action=ADJUST_LOG_ACTION, user=staff_user,
         data={"points": entry.points, "reason": entry.reason, "entry": entry.pk},
+        changes={"available points": [after - entry.points, after]},
     )
 
 

@@ -9,10 +9,12 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin
 
+from club.audit.models import Audited
+
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
-class Tier(DraftStateMixin, LockableMixin, RevisionMixin, models.Model):
+class Tier(Audited, DraftStateMixin, LockableMixin, RevisionMixin, models.Model):
     """A status level (Member, Silver, Gold...) earned by rolling 12-month spend and tenure.
 
     Only live (published) tiers take part in evaluation; the live tier with the lowest rank is

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from wagtail.models import ModelLogEntry
 
+from club.audit.models import AuditEntry
 from rewards.ledger.models import EntryKind, LedgerEntry
 from rewards.ledger.selectors import points_balance
 from rewards.ledger.services import points_grant
@@ -78,8 +78,9 @@ def test_adjustment_is_recorded_with_staff_user_reason_and_audit_log(client, mem
     entry = LedgerEntry.objects.get(member=member, kind=EntryKind.ADJUST)
     assert (entry.points, entry.reason, entry.staff_user) == (-20, "Duplicate credit of bill 4411", staff)
     assert points_balance(member_id=member.pk).available == 100
-    logged = ModelLogEntry.objects.filter(action="troika.points_adjusted", user=staff)
+    logged = AuditEntry.objects.filter(action="troika.points_adjusted", user=staff)
     assert logged.count() == 1 and logged.get().data["points"] == -20
+    assert logged.get().member_id == member.pk
 
 
 @pytest.mark.parametrize(
