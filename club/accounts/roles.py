@@ -257,7 +257,7 @@ SUPPORT_AGENT = Role(
 ANALYST = Role(
     key="analyst",
     name="Analysts",
-    description=_("Reads and exports reports; changes nothing and sees no member's personal data."),
+    description=_("Reads and exports reports; changes nothing and cannot open the member file."),
     permissions=(
         ADMIN_ACCESS,
         *CAMPAIGN_READ,
@@ -322,6 +322,15 @@ def admin_only(permission: str) -> bool:
     app_label, codename = permission.split(".", 1)
     model = codename.split("_", 1)[1] if "_" in codename else codename
     return app_label in ADMIN_ONLY_APPS or model in ADMIN_ONLY_MODELS
+
+
+def roles_markdown(roles: tuple[Role, ...] = ROLES) -> str:
+    """The table of docs/roles.md, from these definitions (a test keeps the page equal to it)."""
+    lines = ["| role (group) | key | what it is for | may |", "|---|---|---|---|"]
+    for role in roles:
+        grants = "; ".join(role.may)
+        lines.append(f"| {role.name} | `{role.key}` | {role.description} | {grants} |")
+    return "\n".join(lines) + "\n"
 
 
 def role_definition_problems(roles: tuple[Role, ...] = ROLES) -> list[str]:

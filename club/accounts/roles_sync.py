@@ -131,7 +131,7 @@ def roles_sync(*, strict: bool = True) -> RolesSyncResult:
     """Create or update one group per role. ``strict``: a permission the definitions name but
     the database lacks is an error (``RoleDefinitionError``); otherwise it is skipped and
     reported in ``unknown_permissions`` (after a partial ``migrate``)."""
-    if problems := role_definition_problems():
+    if problems := role_definition_problems(ROLES):
         raise RoleDefinitionError(DEFINITION_ERROR + "; ".join(problems))
     by_name = {
         f"{app_label}.{codename}": pk
