@@ -41,7 +41,8 @@ def demo_care_load() -> CareDemo:
     created = 0
     managers = []
     for email, name, phone in MANAGERS:
-        # staff without a password: they are contacts shown to members; the marketer runs the screens
+        # staff without a password: contacts shown to members (account managers and support
+        # agents run the care screens, docs/roles.md)
         user, _new = users.objects.get_or_create(email=email, defaults={"is_staff": True, "first_name": name})
         manager, new = AccountManager.objects.get_or_create(
             user=user, defaults={"display_name": name, "phone": phone, "email": email, "capacity": 400})
