@@ -9,11 +9,15 @@ def _last_app_with_models() -> str:
 
 def roles_sync_after_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     """``migrate`` (and a test database's flush) sends ``post_migrate`` once per app: the roles
-    are synchronised once, after the last app, when every permission exists (docs/roles.md)."""
+    are synchronised once, after the last app (docs/roles.md). This receiver is connected
+    before django.contrib.auth's, so the last app's own permissions are created here first."""
     if using != DEFAULT_DB_ALIAS or sender.label != _last_app_with_models():
         return
+    from django.contrib.auth.management import create_permissions
+
     from .roles_sync import roles_sync
 
+    create_permissions(sender, verbosity=0, using=using)
     roles_sync(strict=False)
 
 
