@@ -1,6 +1,6 @@
 """Demo personal contact: two account managers, a rule for enterprise, government and VIP
-lines, the rules run once, Lan's line given a manager by hand, a few contacts recorded, and the
-care permissions for the marketers."""
+lines, the rules run once, Lan's line given a manager by hand and a few contacts recorded (the care
+permissions belong to the account manager and support agent roles, docs/roles.md)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,7 +15,7 @@ from club.care.models import AccountManager, ContactLogEntry, ManagerAssignment,
 from club.care.services import RuleRun, contact_log_add, manager_assign, managers_assign_by_rules
 from club.members.models import Member
 
-from .people import DEMO_MARKETER, MARKETERS_GROUP
+from .people import DEMO_MARKETER
 
 MANAGERS = [
     ("hoa.pham@troika.example", "Phạm Thu Hoà", "+84912300101"),
@@ -42,7 +41,8 @@ def demo_care_load() -> CareDemo:
     created = 0
     managers = []
     for email, name, phone in MANAGERS:
-        # staff without a password: they are contacts shown to members; the marketer runs the screens
+        # staff without a password: contacts shown to members (account managers and support
+        # agents run the care screens, docs/roles.md)
         user, _new = users.objects.get_or_create(email=email, defaults={"is_staff": True, "first_name": name})
         manager, new = AccountManager.objects.get_or_create(
             user=user, defaults={"display_name": name, "phone": phone, "email": email, "capacity": 400})
@@ -66,8 +66,4 @@ def demo_care_load() -> CareDemo:
             contact_log_add(member_id=lan.pk, staff_user=marketer, kind=kind, summary=summary,
                             happened_at=now - dt.timedelta(days=days_ago), follow_up_on=follow_up)
             contacts += 1
-    marketers = Group.objects.get(name=MARKETERS_GROUP)
-    care = set(Permission.objects.filter(content_type__app_label="care"))
-    if missing := care - set(marketers.permissions.all()):
-        marketers.permissions.add(*missing)
     return CareDemo(managers_created=created, run=run, contacts_created=contacts)

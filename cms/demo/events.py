@@ -12,23 +12,19 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from wagtail.models import GroupPagePermission
 
+from club.accounts.roles_sync import roles_sync
 from club.events.models import EventIndexPage, EventPage
 from club.events.services import rsvp_create
 from club.members.models import Interest, Member, MemberStatus
 from rewards.tiers.models import Tier
 
-from .people import MARKETERS_GROUP
 from .site import demo_site_load
 
 INDEX_SLUG = "events"
-# Marketers plan the events: they add, edit and publish pages under the index.
-MARKETER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
 
 
 @dataclass(frozen=True)
@@ -104,7 +100,7 @@ def demo_events() -> DemoEvents:
                                      "RSVP, and join the waitlist when an event is full.")
         home.add_child(instance=index)
         created += 1
-    _marketers_plan_events(index)
+    roles_sync()  # the club staff role edits pages under every events index: this one too
     pages = {}
     for spec in DEMO_EVENTS:
         page = EventPage.objects.child_of(index).filter(slug=spec.slug).first()
@@ -129,19 +125,6 @@ def _event_create(index: EventIndexPage, spec: DemoEvent) -> EventPage:
     page.interests.set(Interest.objects.filter(slug__in=spec.interests))
     index.add_child(instance=page)
     return page
-
-
-def _marketers_plan_events(index: EventIndexPage) -> None:
-    """Marketers add, edit and publish events under the index, and read the RSVPs."""
-    group = Group.objects.filter(name=MARKETERS_GROUP).first()
-    if group is None:
-        return
-    view_rsvps = Permission.objects.get(content_type__app_label="events", codename="view_rsvp")
-    if not group.permissions.filter(pk=view_rsvps.pk).exists():
-        group.permissions.add(view_rsvps)
-    for codename in MARKETER_PAGE_PERMISSIONS:
-        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
-        GroupPagePermission.objects.get_or_create(group=group, page=index, permission=permission)
 
 
 # How many members answer each demo event: the workshop fills up and keeps a waitlist.

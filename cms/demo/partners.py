@@ -21,12 +21,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from campaigns.contact.models import Delivery, DeliveryStatus
 from campaigns.models import Campaign
-from cms.demo.people import DEMO_PARTNER, MARKETERS_GROUP, DemoLogin, _user
+from cms.demo.people import DEMO_APPROVER, DEMO_PARTNER, DemoLogin, _user
 from partners.copromotions.models import CoPromotion
 from partners.copromotions.services import (
     code_redeem,
@@ -110,18 +109,15 @@ class PartnersDemoResult:
     statements_issued: int = 0
 
 
-def _finance_rights() -> None:
-    """The marketers act as the operator's finance in the demo: statements and revenue."""
-    group, _ = Group.objects.get_or_create(name=MARKETERS_GROUP)
-    wanted = set(Permission.objects.filter(content_type__app_label="settlement"))
-    if missing := wanted - set(group.permissions.all()):
-        group.permissions.add(*missing)
-
-
 def _marketer():
     from cms.demo.people import DEMO_MARKETER
 
     return _user(DEMO_MARKETER, is_staff=True)
+
+
+def _approver():
+    """The campaign approver acts as the operator's finance: partner revenue and statements."""
+    return _user(DEMO_APPROVER, is_staff=True)
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
@@ -229,8 +225,8 @@ def demo_partners_load(*, now: dt.datetime | None = None) -> PartnersDemoResult:
     today = timezone.localdate(now)
     last_month = previous_month(month_start(today))
     result = PartnersDemoResult()
-    _finance_rights()
     marketer = _marketer()
+    finance = _approver()
     fresh: list[tuple[DemoPartner, PartnerUser, CoPromotion]] = []
     for spec in DEMO_PARTNERS:
         partner_user = _partner_with_admin(spec)
@@ -248,10 +244,10 @@ def demo_partners_load(*, now: dt.datetime | None = None) -> PartnersDemoResult:
         result.redemptions += _redemptions(spec, partner_user, copromotion, today=today, now=now)
         if spec.revenue_last_month is not None:
             revenue_set(copromotion_id=copromotion.pk, month=last_month, revenue=spec.revenue_last_month,
-                        user_id=marketer.pk, note="From Streamly's monthly report")
+                        user_id=finance.pk, note="From Streamly's monthly report")
         statement = statement_prepare(partner_id=partner_user.partner_id, month=last_month).statement
         if statement.state == "draft":
-            statement_approve(statement_id=statement.pk, user_id=marketer.pk)
-            statement_issue(statement_id=statement.pk, user_id=marketer.pk)
+            statement_approve(statement_id=statement.pk, user_id=finance.pk)
+            statement_issue(statement_id=statement.pk, user_id=finance.pk)
             result.statements_issued += 1
     return result

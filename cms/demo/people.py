@@ -1,4 +1,5 @@
-"""Demo logins: a marketer (staff), a partner user and a few subscribers linked to lines."""
+"""Demo logins: one staff user per role (club.accounts.roles, docs/roles.md), a partner user
+and a few subscribers linked to lines."""
 
 from __future__ import annotations
 
@@ -6,27 +7,14 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 
+from club.accounts.roles import ROLES_BY_KEY
+from club.accounts.roles_sync import roles_sync
 from club.members.models import Member
 
-MARKETERS_GROUP = "Marketers"
 PARTNER_USERS_GROUP = "Partner users"
-MARKETER_PERMISSIONS = [
-    ("wagtailadmin", "admin", "access_admin"),
-    ("members", "member", "view_member"),
-    ("members", "member", "add_member"),
-    ("members", "member", "change_member"),
-    ("members", "interest", "view_interest"),
-    ("members", "interest", "add_interest"),
-    ("members", "interest", "change_interest"),
-    ("members", "subscriberimport", "view_subscriberimport"),
-    ("members", "subscriberimport", "add_subscriberimport"),
-]
-# Marketers run the financial tier: every permission of these apps (rules, tiers, discounts,
-# the catalogue, redemptions, the ledger, quarantined events, bundles), publishing included.
-MARKETER_APPS = ["activity", "ledger", "earning", "tiers", "discounts", "catalogue", "billing", "bundles"]
 
 
 @dataclass(frozen=True)
@@ -37,10 +25,25 @@ class DemoLogin:
     note: str = ""
 
 
-DEMO_MARKETER = DemoLogin(
-    "marketer", "marketer@troika.example", "troika-marketer-2026",
-    "staff: the admin asks to set up an authenticator app (TOTP) at first login",
-)
+MFA_NOTE = "staff: the admin asks to set up an authenticator app (TOTP) at first login"
+DEMO_MARKETER = DemoLogin("marketer", "marketer@troika.example", "troika-marketer-2026", MFA_NOTE)
+# One login per staff role: (role key, login, first and last name).
+DEMO_STAFF = [
+    ("marketer", DEMO_MARKETER, "Mai", "Phạm"),
+    ("campaign_approver", DemoLogin("campaign approver", "approver@troika.example", "troika-approver-2026",
+                                    MFA_NOTE), "Tuấn", "Đỗ"),
+    ("club_staff", DemoLogin("club staff", "club.staff@troika.example", "troika-clubstaff-2026", MFA_NOTE),
+     "Linh", "Vũ"),
+    ("account_manager", DemoLogin("account manager", "account.manager@troika.example",
+                                  "troika-accountmanager-2026", MFA_NOTE), "Hùng", "Bùi"),
+    ("support_agent", DemoLogin("support agent", "support@troika.example", "troika-support-2026", MFA_NOTE),
+     "Thảo", "Ngô"),
+    ("analyst", DemoLogin("analyst", "analyst@troika.example", "troika-analyst-2026", MFA_NOTE),
+     "Khoa", "Đặng"),
+    ("administrator", DemoLogin("administrator", "admin@troika.example", "troika-admin-2026", MFA_NOTE),
+     "An", "Hoàng"),
+]
+DEMO_APPROVER = DEMO_STAFF[1][1]
 DEMO_PARTNER = DemoLogin(
     "partner user", "partner@streamly.example", "troika-partner-2026",
     "Streamly's administrator at /partners/; the portal asks for an authenticator app (TOTP) at first login",
@@ -50,19 +53,6 @@ DEMO_SUBSCRIBERS = [
     DemoLogin("subscriber", "minh.tran@example.com", "troika-member-2026", "line SAO0000002"),
     DemoLogin("subscriber", "wei.chen@example.com", "troika-member-2026", "line SAO0000003"),
 ]
-
-
-def _group_with_permissions(name: str, permissions: list[tuple[str, str, str]]) -> Group:
-    group, _ = Group.objects.get_or_create(name=name)
-    wanted = [
-        Permission.objects.get(content_type__app_label=app, content_type__model=model,
-                               codename=codename)
-        for app, model, codename in permissions
-    ]
-    missing = set(wanted) - set(group.permissions.all())
-    if missing:
-        group.permissions.add(*missing)
-    return group
 
 
 def _user(login: DemoLogin, **flags):
@@ -79,13 +69,13 @@ def _user(login: DemoLogin, **flags):
 
 @transaction.atomic
 def demo_people_load() -> list[DemoLogin]:
-    marketers = _group_with_permissions(MARKETERS_GROUP, MARKETER_PERMISSIONS)
-    rewards_permissions = set(Permission.objects.filter(content_type__app_label__in=MARKETER_APPS))
-    if missing := rewards_permissions - set(marketers.permissions.all()):
-        marketers.permissions.add(*missing)
-    partners = _group_with_permissions(PARTNER_USERS_GROUP, [])
-    marketer = _user(DEMO_MARKETER, is_staff=True, first_name="Mai", last_name="Phạm")
-    marketer.groups.add(marketers)
+    roles_sync()
+    staff_logins = []
+    for key, login, first_name, last_name in DEMO_STAFF:
+        user = _user(login, is_staff=True, first_name=first_name, last_name=last_name)
+        user.groups.add(Group.objects.get(name=ROLES_BY_KEY[key].name))
+        staff_logins.append(login)
+    partners, _ = Group.objects.get_or_create(name=PARTNER_USERS_GROUP)
     partner = _user(DEMO_PARTNER, first_name="Alex", last_name="Streamly")
     partner.groups.add(partners)
     for login in DEMO_SUBSCRIBERS:
@@ -98,4 +88,4 @@ def demo_people_load() -> list[DemoLogin]:
             type(user).objects.filter(pk=user.pk, phone__isnull=True).update(
                 phone=member.msisdn, phone_verified=True
             )
-    return [DEMO_MARKETER, DEMO_PARTNER, *DEMO_SUBSCRIBERS]
+    return [*staff_logins, DEMO_PARTNER, *DEMO_SUBSCRIBERS]

@@ -8,10 +8,10 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from wagtail.models import GroupPagePermission
 
+from club.accounts.roles import CLUB_STAFF
 from club.events.models import EventIndexPage, EventPage
 from cms.demo.events import demo_events
 from cms.demo.financial import _demo_tiers_load
-from cms.demo.people import MARKETERS_GROUP
 from cms.models import HomePage
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,6 @@ def _snapshot():
 
 def test_demo_events_are_created_once(client):
     _demo_tiers_load()
-    Group.objects.get_or_create(name=MARKETERS_GROUP)
 
     first = demo_events()
     snapshot = _snapshot()
@@ -46,9 +45,9 @@ def test_demo_events_are_created_once(client):
     assert all(page.live and page.starts_at > timezone.now() for page in first.events)
     for page in first.events:
         page.full_clean()
-    marketers = Group.objects.get(name=MARKETERS_GROUP)
-    assert marketers.permissions.filter(codename="view_rsvp").exists()
-    assert GroupPagePermission.objects.filter(group=marketers, page=first.index).count() == 3
+    club_staff = Group.objects.get(name=CLUB_STAFF.name)
+    assert club_staff.permissions.filter(codename="view_rsvp").exists()
+    assert GroupPagePermission.objects.filter(group=club_staff, page=first.index).count() == 3
 
     html = client.get(first.index.url).content.decode()
     assert all(page.title in html for page in first.events)
