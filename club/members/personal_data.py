@@ -6,6 +6,8 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 
+from club.audit.models import AuditEntry
+
 from .models import ConsentRecord, LineLinkChallenge, Member, MemberErasure, SubscriberImport
 from .privacy_registry import Erasure, Holding, Owner, exempt
 
@@ -31,6 +33,11 @@ PERSONAL_DATA = (
     Holding(EmailConfirmation, "login_email_confirmations", owner=Owner.LOGIN,
             path="email_address__user", erasure=Erasure.DELETE, exclude=("key",)),
     Holding(Authenticator, "mfa_authenticators", **_LOGIN, erasure=Erasure.DELETE, exclude=("data",)),
+    # staff's actions on and views of the member (docs/audit.md); the staff's own address and
+    # the request ids are theirs and the operator's, not the member's
+    Holding(AuditEntry, "audit_entries", path="member_id", exclude=("ip", "request_id"),
+            reason="the append-only audit log: the member's id and staff labels, never the values "
+                   "of the member's personal data, so nothing in it identifies the member once erased"),
 )
 
 NOT_PERSONAL = (

@@ -18,6 +18,7 @@ from wagtail.users.models import UserProfile
 
 from campaigns.contact.models import ContactState, Suppression
 from campaigns.offers.services import offer_accept_delivery
+from club.audit.services import personal_data_viewed
 from club.care.models import (
     AccountManager,
     Complaint,
@@ -115,6 +116,7 @@ def _club_rows(member) -> None:
     Rsvp.objects.create(event=event, member=member, status="confirmed", confirmed_at=NOW)
     CalendarFeed.objects.create(member=member)
     staff = StaffUserFactory()
+    personal_data_viewed(member=member, user=staff, screen="member")  # an audit entry
     manager = AccountManager.objects.create(user=staff, display_name="Manager", phone="+84900000001",
                                             email="manager@operator.test")
     ManagerAssignment.objects.create(member=member, manager=manager, source="hand", assigned_at=NOW)
