@@ -290,6 +290,7 @@ CSP_LAX_DIRECTIVES = {
     "frame-ancestors": ["'self'"],
 }
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no staff email hash sent to a third party, no img-src hole
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # the admin's browsers ask no outside server (connect-src)
 
 LOGGING = {
     "version": 1,

@@ -41,7 +41,7 @@ PRODUCTION_KEYS = [
     "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD",
     "SECURE_CONTENT_TYPE_NOSNIFF", "SECURE_REFERRER_POLICY", "SECURE_CROSS_ORIGIN_OPENER_POLICY",
     "X_FRAME_OPTIONS", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "CONTENT_SECURITY_POLICY",
-    "CSP_LAX_PATH_PREFIXES", "CSP_LAX_DIRECTIVES",
+    "CSP_LAX_PATH_PREFIXES", "CSP_LAX_DIRECTIVES", "SILENCED_SYSTEM_CHECKS",
 ]
 SELF, NONE = ["'self'"], ["'none'"]
 UNSAFE = ("'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "*", "http:", "https:")
@@ -63,7 +63,8 @@ INLINE = {
 
 
 def _production_env(**extra_env: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "SECURE_"))}
+    inherited = ("DJANGO_", "SECURE_", "DEBUG")
+    env = {key: value for key, value in os.environ.items() if not key.startswith(inherited)}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY=secrets.token_urlsafe(64),
@@ -130,6 +131,10 @@ def test_r14_check_deploy_and_security_headers(settings, db):
         assert (name, status) == (name, 0), output
         assert re.search(r"System check identified no issues \(\d+ silenced\)\.$", output), output
     assert "config.csp.AreaCSPMiddleware" in production["MIDDLEWARE"]
+    # the only security check silenced is the advice to preload, and only without the opt-in
+    silenced = [[name for name in run["SILENCED_SYSTEM_CHECKS"] if name.startswith("security.")]
+                for run in (production, preloaded)]
+    assert silenced == [["security.W021"], []]
 
     # given: a visitor, a member, a partner user and a staff user with MFA
     visitor, member, partner, staff = Client(), Client(), Client(), Client()
