@@ -259,6 +259,41 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# --- Content-Security-Policy (django-csp), per area: docs/security.md ----------------------
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "config.csp.AreaCSPMiddleware")
+# The site, the member portal, the account pages and the partner portal: our own files only,
+# no inline script or style of any kind (no <script> body, on*= handler, style="" or <style>).
+# form-action lets the membership checkout redirect to Stripe after its form is posted.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'", "https://checkout.stripe.com", "https://billing.stripe.com"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# The Wagtail admin (and its login screens under the same prefix) still needs inline scripts
+# and styles, and frames its own previews.
+CSP_LAX_PATH_PREFIXES = ["/admin/"]
+CSP_LAX_DIRECTIVES = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "frame-src": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no staff email hash sent to a third party, no img-src hole
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # the admin's browsers ask no outside server (connect-src)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
