@@ -2,6 +2,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from config.logs import logging_config
+
 from .env import BASE_DIR, env
 from .integration_accounts import *  # noqa: F403
 from .integration_celery import *  # noqa: F403
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.request_context.RequestIdMiddleware",  # first: every later line has the id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -257,11 +260,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# --- operations: logs with request ids, metrics (docs/observability.md) ----------------------
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")  # production: json
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
+# /ops/metrics answers a bearer token equal to METRICS_TOKEN (none set: superusers only).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Requests counted by area and status in /ops/metrics (one Redis HINCRBY each).
+METRICS_COUNTED_PATHS = {"/api/partner/": "partner_api", "/webhooks/": "webhooks",
+                         "/api/operator/": "operator_api"}
