@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "config.ops",  # db_backup, db_restore (docs/runbook.md)
 ]
 
 MIDDLEWARE = [
