@@ -11,6 +11,11 @@ from .integration_messaging import *  # noqa: F403
 from .integration_stripe import *  # noqa: F403
 
 SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-dev-only-change-me")
+# Rotation (docs/runbook.md): the previous keys, still accepted for signatures made with them.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+# The partner API keys' hash secret (partners/api/services/keys.py; empty: SECRET_KEY). Set it
+# before the first SECRET_KEY rotation, or that rotation invalidates every partner key.
+PARTNER_API_KEY_PEPPER = env.str("PARTNER_API_KEY_PEPPER", default="")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

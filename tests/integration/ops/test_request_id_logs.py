@@ -14,7 +14,6 @@ from django.utils.functional import SimpleLazyObject
 from config.logs import TroikaJsonFormatter, logging_config
 from config.request_context import ContextFilter, RequestIdMiddleware
 from tests.factories import MemberFactory, UserFactory
-from tests.partner_fixtures import totp_activate
 
 pytestmark = pytest.mark.django_db
 
@@ -124,12 +123,12 @@ def test_production_logs_json_and_development_text():
         logging_config(log_format="xml", level="INFO")
 
 
-def test_the_staff_request_line_names_the_staff_user_too(client, records):
-    staff = UserFactory(is_staff=True, is_superuser=True)
-    totp_activate(staff)
-    client.force_login(staff)
+def test_the_production_settings_write_json_lines():
+    from tests.integration.test_settings_production import _manage
 
-    client.get("/admin/", HTTP_X_REQUEST_ID="admin-00001")
+    result = _manage("shell", "-c", "import logging; logging.getLogger('troika.x').warning('hello %s', 1)")
 
-    line = [r for r in records.records if r.name == "troika.request" and r.path == "/admin/"][-1]
-    assert (line.request_id, line.user_id, line.status) == ("admin-00001", staff.pk, 200)
+    assert result.returncode == 0, result.stderr
+    line = json.loads(result.stderr.strip().splitlines()[-1])
+    assert (line["level"], line["logger"], line["message"], line["request_id"]) == (
+        "WARNING", "troika.x", "hello 1", None)
