@@ -8,7 +8,9 @@ hash with one ``HGETALL``. A field is the metric's name and its labels: ``name|k
 Counters only go up. When Redis loses its data they start again from zero, which Prometheus's
 ``rate()`` and ``increase()`` read as a counter reset, as after a restart. A counter is never
 the record of anything (PostgreSQL is): an increment that fails (Redis down) is dropped,
-logged once a minute, and never fails the request or task that made it.
+logged once a minute, and never fails the request or task that made it; for the next
+``PAUSE_SECONDS`` the process then drops increments without trying, so an unreachable Redis
+costs a request one short time-out at most every few seconds, not one each.
 
 Without ``REDIS_URL`` (the embedded mode: one process) the counters live in this process.
 See docs/observability.md.
@@ -32,6 +34,8 @@ Increments = Mapping[tuple[str, Labels], int]
 _local: dict[str, int] = {}
 _local_lock = threading.Lock()
 _last_warning = [0.0]
+_paused_until = [0.0]
+PAUSE_SECONDS = 5.0
 
 
 def counters_key() -> str:
@@ -74,6 +78,8 @@ def counters_add(increments: Increments) -> None:
             for field, n in fields.items():
                 _local[field] = _local.get(field, 0) + n
         return
+    if _paused_until[0] and time.monotonic() < _paused_until[0]:
+        return
     try:
         if len(fields) == 1:
             ((field, n),) = fields.items()
@@ -85,6 +91,7 @@ def counters_add(increments: Increments) -> None:
             pipe.execute()
     except Exception as exc:  # redis.RedisError, OSError: a lost increment, never a failed request
         now = time.monotonic()
+        _paused_until[0] = now + PAUSE_SECONDS
         if now - _last_warning[0] > 60:
             _last_warning[0] = now
             logger.warning("metrics counters: Redis unavailable (%s); increments dropped", exc)
@@ -109,3 +116,4 @@ def counters_clear_local() -> None:
     """Forget the embedded mode's counters (tests)."""
     with _local_lock:
         _local.clear()
+    _paused_until[0] = 0.0

@@ -211,3 +211,16 @@ def test_a_source_that_fails_is_reported_and_the_rest_still_served(client, setti
 
     assert value(samples, "troika_metrics_source_up", source="celery") == 0
     assert value(samples, "troika_metrics_source_up", source="database") == 1
+
+
+def test_an_unreachable_redis_costs_one_time_out_then_none_for_a_while(settings, client):
+    from config import counters
+
+    settings.METRICS_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+
+    client.get("/healthz")  # no counted path: nothing tried
+    counters.counter_add("http_requests", area="partner_api", status=200)  # tried, failed, dropped
+    paused_until = counters._paused_until[0]
+    counters.counter_add("http_requests", area="partner_api", status=200)  # not tried
+
+    assert paused_until > 0 and counters._paused_until[0] == paused_until
