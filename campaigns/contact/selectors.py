@@ -19,7 +19,7 @@ PUSHED = ("email", "sms")
 
 
 def deliveries_waiting_count() -> int:
-    """Deliveries reserved or claimed but not yet sent: an index-only count over the partial
+    """Deliveries reserved or claimed but not yet sent: a count over the partial
     index ``delivery_waiting`` (only waiting rows are in it), for ``/ops/metrics``."""
     return Delivery.objects.filter(status__in=[DeliveryStatus.RESERVED, DeliveryStatus.SENDING]).count()
 
