@@ -6,8 +6,9 @@ WORKDIR /app
 
 # Fonts embedded in the settlement statements' PDF (partners/settlement/pdf_fonts.py): DejaVu Sans
 # for Latin with Vietnamese and Cyrillic, WenQuanYi Zen Hei (TrueType outlines) for Chinese.
+# postgresql-client: pg_dump and pg_restore for manage.py db_backup / db_restore (docs/runbook.md).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-dejavu-core fonts-wqy-zenhei \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core fonts-wqy-zenhei postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 COPY requirements.lock ./
@@ -25,4 +26,4 @@ RUN DJANGO_SETTINGS_MODULE=config.settings.production \
 
 USER troika
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.language_views import language_switch
 from config.health import healthz
+from config.metrics import metrics
 from partners.api.api import urls as partner_api_urls
 from rewards.catalogue.member_api import api as member_api
 from rewards.operator_api import api as operator_api
@@ -17,6 +18,7 @@ ADMIN_PREFIX = "admin/"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("ops/metrics", metrics, name="ops_metrics"),  # token or superuser (docs/observability.md)
     path("api/operator/v1/", operator_api.urls),
     path("api/member/v1/", member_api.urls),
     path("api/partner/v1/", partner_api_urls),  # docs/partners.md, "Partner API"

@@ -18,6 +18,12 @@ from .models import Delivery, DeliveryStatus, Suppression
 PUSHED = ("email", "sms")
 
 
+def deliveries_waiting_count() -> int:
+    """Deliveries reserved or claimed but not yet sent: a count over the partial
+    index ``delivery_waiting`` (only waiting rows are in it), for ``/ops/metrics``."""
+    return Delivery.objects.filter(status__in=[DeliveryStatus.RESERVED, DeliveryStatus.SENDING]).count()
+
+
 def member_contacts_since(*, member_id: int, since: dt.datetime) -> int:
     """Emails and SMS that count toward caps, plus portal offers seen, after ``since`` (later
     ones too): what the fatigue cap and the member's weekly limit count."""

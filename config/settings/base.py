@@ -2,6 +2,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from config.logs import logging_config
+
 from .env import BASE_DIR, env
 from .integration_accounts import *  # noqa: F403
 from .integration_celery import *  # noqa: F403
@@ -9,6 +11,11 @@ from .integration_messaging import *  # noqa: F403
 from .integration_stripe import *  # noqa: F403
 
 SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-dev-only-change-me")
+# Rotation (docs/runbook.md): the previous keys, still accepted for signatures made with them.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+# The partner API keys' hash secret (partners/api/services/keys.py; empty: SECRET_KEY). Set it
+# before the first SECRET_KEY rotation, or that rotation invalidates every partner key.
+PARTNER_API_KEY_PEPPER = env.str("PARTNER_API_KEY_PEPPER", default="")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -70,9 +77,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "config.ops",  # db_backup, db_restore (docs/runbook.md)
 ]
 
 MIDDLEWARE = [
+    "config.request_context.RequestIdMiddleware",  # first: every later line has the id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -294,11 +303,12 @@ CSP_LAX_DIRECTIVES = {
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no staff email hash sent to a third party, no img-src hole
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # the admin's browsers ask no outside server (connect-src)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# --- operations: logs with request ids, metrics (docs/observability.md) ----------------------
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")  # production: json
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
+# /ops/metrics answers a bearer token equal to METRICS_TOKEN (none set: superusers only).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Requests counted by area and status in /ops/metrics (one Redis HINCRBY each).
+METRICS_COUNTED_PATHS = {"/api/partner/": "partner_api", "/webhooks/": "webhooks",
+                         "/api/operator/": "operator_api"}

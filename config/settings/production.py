@@ -2,8 +2,10 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.logs import logging_config
+
 from .base import *  # noqa: F403
-from .base import DATABASES, REDIS_URL, SECRET_KEY
+from .base import DATABASES, LOG_LEVEL, REDIS_URL, SECRET_KEY
 from .env import env
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -17,6 +19,8 @@ if not REDIS_URL:
     raise ImproperlyConfigured("Production needs Redis: set REDIS_URL=redis://...")
 
 CELERY_TASK_ALWAYS_EAGER = False
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")  # one JSON object per line (docs/observability.md)
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 

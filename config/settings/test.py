@@ -15,3 +15,5 @@ STORAGES = {
 }
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
+# /ops/metrics' counters (config/counters.py) of tests that do not set a key of their own
+METRICS_COUNTERS_KEY = "test:metrics:counters"

@@ -11,7 +11,7 @@ any duplicate. See docs/caps.md.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,6 +23,7 @@ from django.utils import timezone
 from campaigns.audiences.selectors import audience_filter
 from campaigns.models import Campaign
 from club.members.models import Member
+from config.counters import counters_add, labels_of
 from rewards.sql import ids_in
 
 from .. import rules
@@ -101,12 +102,15 @@ def reserve_chunk(
             audiences = {pk: q & Q(ids_in(Member, "id", locked)) for pk, q in audiences.items()}
         unknown = vendor.unknown_zones(_zones_in_range(id_from, id_to))
         contacted: set[int] = set()
+        written: Counter = Counter()  # rows written, for /ops/metrics (docs/observability.md)
         for run_slice in ordered:
             outcome, members = _reserve_slice(
-                run_slice, audiences[run_slice.campaign.pk], at=at, policy=policy, unknown_zones=unknown
+                run_slice, audiences[run_slice.campaign.pk], at=at, policy=policy, unknown_zones=unknown,
+                written=written,
             )
             outcomes[run_slice.campaign.pk] = outcome
             contacted |= members
+        transaction.on_commit(lambda: counters_add(written))
         if refresh_gate and contacted:
             # The gate has not seen these deliveries: its sets reload from PostgreSQL.
             transaction.on_commit(lambda: gate.gate_invalidate(member_ids=contacted))
@@ -151,7 +155,7 @@ def _decision(run_slice: RunSlice, channel: str, *, at, policy: ContactPolicy, b
 
 
 def _reserve_slice(
-    run_slice: RunSlice, audience: Q, *, at, policy, unknown_zones
+    run_slice: RunSlice, audience: Q, *, at, policy, unknown_zones, written: Counter
 ) -> tuple[SliceOutcome, set[int]]:
     campaign = run_slice.campaign
     channels = [c for c in CHANNEL_ORDER if c in campaign.channels]
@@ -167,6 +171,7 @@ def _reserve_slice(
                                    unknown_zones=unknown_zones)
         rows = _write(decision, sql, params)
         spent = 0
+        refused: Counter = Counter()
         for member_id, delivery_id, cost, reason in rows:
             if delivery_id is not None:
                 delivered.add(member_id)
@@ -174,6 +179,10 @@ def _reserve_slice(
                 spent += cost
             else:
                 reasons[member_id].append(reason)
+                refused[reason] += 1
+        written["deliveries", labels_of(channel=channel, status="queued")] += len(rows) - refused.total()
+        for reason, n in refused.items():
+            written["cap_suppressions", labels_of(channel=channel, reason=reason)] += n
         if left is not None and spent:
             budget.budget_charge(campaign_id=campaign.pk, amount=spent)
     held_out = 0

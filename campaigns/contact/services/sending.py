@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,6 +25,7 @@ from django.db.models import Q
 from campaigns.models import Campaign, CampaignMessage
 from campaigns.selectors import campaign_message_for
 from club.members.sms import sms_send
+from config.counters import counters_add, labels_of
 
 from ..emails import campaign_email
 from ..models import Delivery, DeliveryStatus
@@ -151,6 +152,8 @@ def deliveries_send(*, delivery_ids: Iterable[int], now: dt.datetime | None = No
     Delivery.objects.filter(id__in=batch.sent, status=DeliveryStatus.SENDING).update(
         status=DeliveryStatus.SENT, sent_at=now
     )
+    sent_ids = set(batch.sent)
+    _count(d.channel for d in batch.deliveries if d.pk in sent_ids)(status="sent")
     deliveries_fail(failures=[(d.pk, error) for d, error in batch.failed], now=now)
     return SendReport(sent=len(batch.sent), failed=len(batch.failed), skipped=len(ids) - len(claimed))
 
@@ -177,7 +180,19 @@ def deliveries_fail(*, failures: list[tuple[int, str]], now: dt.datetime | None 
         for campaign_id, amount in sorted(refunds.items()):
             budget.budget_refund(campaign_id=campaign_id, amount=amount)
         transaction.on_commit(lambda: gate.gate_forget(deliveries=rows))
+        _count(d.channel for d in rows)(status="failed")
     return len(rows)
+
+
+def _count(channels: Iterable[str]) -> Callable[..., None]:
+    """``_count(channels)(status=...)``: the deliveries counter of /ops/metrics, after commit."""
+    per_channel = Counter(channels)
+
+    def add(*, status: str) -> None:
+        increments = {("deliveries", labels_of(channel=c, status=status)): n for c, n in per_channel.items()}
+        transaction.on_commit(lambda: counters_add(increments))
+
+    return add
 
 
 def deliveries_send_due(

@@ -17,6 +17,8 @@ from collections.abc import Iterator, Sequence
 from django.db import transaction
 from django.utils import timezone
 
+from config.counters import counters_add, labels_of
+
 from ..listeners import billing_applied_notify
 from ..models import BillingEvent, EventSource, EventState, PendingReversal, QuarantineReason
 from ..selectors import member_ids_by_reference, stored_event_ids
@@ -105,6 +107,9 @@ def _ingest(events: Sequence[object], source: str, batch_ref: str, position_offs
             source=source, batch_ref=batch_ref, received_at=received_at,
         )
     report.outcomes = [outcomes[position] for position in sorted(outcomes)]
+    increments = {("billing_events", labels_of(source=source, outcome=outcome)): n
+                  for outcome, n in report.counts.items()}
+    transaction.on_commit(lambda: counters_add(increments))  # /ops/metrics: one Redis round trip
     return report
 
 
