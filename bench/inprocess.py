@@ -216,10 +216,12 @@ def main() -> None:
             for name, prof in (("dashboard", profile), ("validate", locals().get("profile_v")),
                                ("redeem", locals().get("profile_r"))):
                 if prof:
+                    stats = pstats.Stats(prof)
+                    print(f"{name}: {stats.total_calls / args.n:.0f} Python function calls per request")
                     print(f"===== {name}")
                     if os.environ.get("PROFILE_OUT"):
                         prof.dump_stats(f"{os.environ['PROFILE_OUT']}.{name}")
-                    pstats.Stats(prof).sort_stats(sort).print_stats(top)
+                    stats.sort_stats(sort).print_stats(top)
 
 
 if __name__ == "__main__":
