@@ -14,6 +14,7 @@ docs/PERFORMANCE.md (dashboard) lists every query of a request.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -97,6 +98,29 @@ class MembershipCard:
 
 
 @dataclass(frozen=True)
+class LineLabels:
+    """The line's choices as the "Your line" block names them (lazy: translated when shown)."""
+
+    customer_type: str
+    payment_plan: str
+    tariff_kind: str
+
+
+@functools.cache
+def _choice_labels(field_name: str) -> dict:
+    return dict(Member._meta.get_field(field_name).flatchoices)
+
+
+def line_labels_of(member: Member) -> LineLabels:
+    """``get_<field>_display`` of the three choices, from label maps built once per process
+    (Django builds the map of a field's choices at every call: ~25 µs each)."""
+    return LineLabels(*(
+        _choice_labels(name).get(getattr(member, name), getattr(member, name))
+        for name in ("customer_type", "payment_plan", "tariff_kind")
+    ))
+
+
+@dataclass(frozen=True)
 class Dashboard:
     """Every block of a linked member's dashboard, read at ``now``."""
 
@@ -111,6 +135,7 @@ class Dashboard:
     bundle: RecommendedBundle | None
     account_manager: ManagerCard | None = None
     membership: MembershipCard | None = None
+    line: LineLabels | None = None
 
     @property
     def downgrade_due(self) -> dt.date | None:
@@ -261,4 +286,5 @@ def dashboard_for_member(*, snapshot: MemberSnapshot, now: dt.datetime) -> Dashb
                                   rolling_spend=snapshot.rolling_spend, on=today),
         account_manager=snapshot.account_manager,
         membership=snapshot.membership,
+        line=line_labels_of(member),
     )

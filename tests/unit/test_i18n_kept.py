@@ -25,6 +25,11 @@ SOURCES = [
     '{% translate "100%% yours" %}',
     '{% blocktranslate count n=3 %}{{ n }} point{% plural %}{{ n }} points{% endblocktranslate %}',
     '{% get_current_language as code %}{{ code }}',
+    # The language is asked once per template: a language block asks again, and after it the
+    # outer language holds again.
+    '{% translate "My club" %}|{% language "vi" %}{% translate "My club" %}|{% language "ru" %}'
+    '{% translate "Log out" %}{% endlanguage %}|{% translate "Log out" %}{% endlanguage %}|'
+    '{% translate "My club" %}',
 ]
 
 

@@ -318,3 +318,32 @@ def test_the_bundle_card_is_the_builders_recommendation_sized_to_the_members_usa
     page = response.content.decode()
     assert f'data-testid="dash-bundle-reason">{board.bundle.reasons[0].text}<' in page
     assert f'href="{reverse("portal:bundles")}" data-testid="dash-bundle-link"' in page
+
+
+@pytest.mark.postgres
+def test_a_returning_members_statements_are_parsed_once_per_process(client, world):
+    """psycopg keeps its parse of a statement's placeholders only up to a length limit; the
+    member snapshot (4.8 KB) is over psycopg's own 4 KB, so ``rewards.prepared`` raises it: a
+    second dashboard parses no statement again (docs/PERFORMANCE.md, dashboard, stop 18)."""
+    from psycopg import _queries
+
+    member_with_data(world, client=client)
+    client.get(DASHBOARD)
+    parsed = []
+    unkept = _queries._query2pg_nocache
+
+    def counting(query, encoding):
+        parsed.append(len(query))
+        return unkept(query, encoding)
+
+    kept_before = _queries._query2pg.cache_info().currsize
+    _queries._query2pg_nocache = counting  # the path psycopg takes for a statement it does not keep
+    try:
+        response = client.get(DASHBOARD)
+    finally:
+        _queries._query2pg_nocache = unkept
+
+    assert response.status_code == 200
+    assert parsed == []
+    assert _queries._query2pg.cache_info().currsize == kept_before
+    assert _queries.MAX_CACHED_STATEMENT_LENGTH >= 4769
