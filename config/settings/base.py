@@ -309,6 +309,8 @@ LOG_FORMAT = env.str("LOG_FORMAT", default="text")  # production: json
 LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
 # /ops/metrics answers a bearer token equal to METRICS_TOKEN (none set: superusers only).
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
-# Requests counted by area and status in /ops/metrics (one Redis HINCRBY each).
+# Requests counted by area and status in /ops/metrics: a process sends its counts at most every
+# METRICS_FLUSH_SECONDS, one Redis round trip for all (config/counters.py).
+METRICS_FLUSH_SECONDS = env.float("METRICS_FLUSH_SECONDS", default=1.0)
 METRICS_COUNTED_PATHS = {"/api/partner/": "partner_api", "/webhooks/": "webhooks",
                          "/api/operator/": "operator_api"}

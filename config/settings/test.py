@@ -17,3 +17,4 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
 # /ops/metrics' counters (config/counters.py) of tests that do not set a key of their own
 METRICS_COUNTERS_KEY = "test:metrics:counters"
+METRICS_FLUSH_SECONDS = 0  # each request's count is sent at once: the tests read it back

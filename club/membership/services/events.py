@@ -35,6 +35,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from club.members.models import Member
+from config.coalesce import Coalesced
 from rewards.ledger.models import SourceType
 from rewards.ledger.services import PointsGrant, points_grant_many
 from rewards.prepared import prepared_cursor
@@ -113,14 +114,28 @@ def stripe_event_receive(*, event: dict[str, Any], raw: str = "") -> EventReceip
     return EventReceipt(event_id=event["id"], type=event_type, duplicate=False, outcome="")
 
 
-def stripe_inbox_wake() -> None:
-    """Queue a drain unless one is queued and has not started yet: that one will see this
-    event, because a drain clears the flag before it reads the inbox. When the cache or the
-    broker is down the event waits for the beat's drain (every minute)."""
+def _wake() -> None:
     from ..tasks import stripe_inbox_drain_task  # the tasks module imports this one
 
     if cache.add(WAKE_KEY, 1, timeout=WAKE_SECONDS):
         stripe_inbox_drain_task.delay()
+
+
+# At most one wake-up a process per STRIPE_INBOX_WAKE_SECONDS, and one after every event
+# (config/coalesce.py): a burst of events costs a Redis round trip or two, not one each.
+# Eager Celery (tests, the embedded mode) runs the drain in the caller's thread, at once.
+_wake_coalesced = Coalesced(
+    _wake, lambda: 0 if settings.CELERY_TASK_ALWAYS_EAGER else settings.STRIPE_INBOX_WAKE_SECONDS
+)
+
+
+def stripe_inbox_wake() -> None:
+    """Queue a drain unless one is queued and has not started yet: that one will see this
+    event, because a drain clears the flag before it reads the inbox. The check runs after
+    the event's commit, at once or within ``STRIPE_INBOX_WAKE_SECONDS`` (coalesced with the
+    process's other events). When the cache or the broker is down the event waits for the
+    beat's drain (every minute)."""
+    _wake_coalesced()
 
 
 @dataclass
