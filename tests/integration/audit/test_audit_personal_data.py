@@ -171,3 +171,21 @@ def test_a_members_history_lists_who_looked_and_is_for_auditors_only(client, mem
 
     assert refused.status_code == 403 and support.email not in refused.content.decode()
     assert shown.status_code == 200 and "Viewed personal data" in shown.content.decode()
+
+
+def test_a_page_of_the_member_list_records_one_view_per_member_shown(client, member):
+    others = MemberFactory.create_batch(2)
+    staff = staff_with_mfa(*MEMBER_VIEWER)
+    client.force_login(staff)
+
+    response = client.get(reverse("member:index"))
+    searched = client.get(reverse("member:index_results"), {"q": member.msisdn})
+
+    assert (response.status_code, searched.status_code) == (200, 200)
+    entries = AuditEntry.objects.filter(action=PERSONAL_DATA_VIEWED, user=staff)
+    listed = sorted(entries.filter(data={"screen": "member:index"}).values_list("member_id", flat=True))
+    assert listed == sorted([member.pk, *(other.pk for other in others)])
+    found = list(entries.filter(data={"screen": "member:index_results"}).values_list("member_id", flat=True))
+    assert found == [member.pk]  # the search showed one member: one entry
+    for entry in entries:
+        no_personal_data_in(entry, member)
