@@ -286,7 +286,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'", "https://checkout.stripe.com", "https://billing.stripe.com"],
-        "frame-ancestors": ["'none'"],
+        # 'self': the admin's live preview frames the member-facing rendering of a campaign or
+        # a page (X-Frame-Options DENY still keeps every other view out of any frame)
+        "frame-ancestors": ["'self'"],
     },
 }
 # The Wagtail admin (and its login screens under the same prefix) still needs inline scripts

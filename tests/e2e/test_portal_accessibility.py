@@ -16,6 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import expect
 from wagtail.models import Locale, Page
 
 from campaigns.models import CampaignMessage
@@ -208,7 +209,7 @@ def test_the_dashboard_works_from_the_keyboard(page, shot, club):
     page.keyboard.press("Space")
 
     # then: the page comes back in Vietnamese, and <html lang> says so
-    page.wait_for_function("document.documentElement.lang === 'vi'")
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
     assert page.locator("#language-select").input_value() == "vi"
     shot("3-vietnamese")
 

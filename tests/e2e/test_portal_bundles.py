@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from rewards.activity.models import MonthlyActivity
 from rewards.bundles.models import BundleOrder, BundleOutbox
@@ -54,18 +55,14 @@ def test_a_subscriber_sizes_orders_and_returns_a_bundle(page, shot, subscriber):
     # when: taking 15 GB; the price follows without a page load
     page.evaluate("window.stillTheSamePage = true")
     data.fill("15")
-    page.wait_for_function(
-        "document.querySelector('[data-testid=bundle-total]').innerText === '213,750 VND'"
-    )
+    expect(page.get_by_test_id("bundle-total")).to_have_text("213,750 VND")
     assert page.evaluate("window.stillTheSamePage") is True
     # and: an amount off the step is refused on the spot, with the rule
     page.get_by_label("Minutes (min)").fill("100")
     page.get_by_test_id("bundle-problems").wait_for()
     assert "the nearest allowed are 90 and 120" in page.get_by_test_id("bundle-problems").inner_text()
     page.get_by_label("Minutes (min)").fill("120")
-    page.wait_for_function(
-        "document.querySelector('[data-testid=bundle-total]')?.innerText === '213,750 VND'"
-    )
+    expect(page.get_by_test_id("bundle-total")).to_have_text("213,750 VND")
     shot("2-changed")
 
     # when: ordering it
@@ -103,9 +100,7 @@ def test_the_builder_works_on_a_phone_by_keyboard_and_passes_axe(page, shot, sub
     # the data field by keyboard: arrow up raises it by its step and the price follows
     page.get_by_label("Mobile data (GB)").focus()
     page.keyboard.press("ArrowUp")
-    page.wait_for_function(
-        "document.querySelector('[data-testid=bundle-total]').innerText === '175,750 VND'"
-    )
+    expect(page.get_by_test_id("bundle-total")).to_have_text("175,750 VND")
     shot("1-phone")
     page.goto("/portal/bundles/mine/")
     assert blocking_violations(page) == []

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from club.members.models import Member, Segment
 from club.profiles.models import SegmentRuleSet
@@ -47,9 +48,7 @@ def test_the_live_count_follows_the_typed_threshold(page, live_server, shot):
     # when: typing a lower threshold, not saved
     page.locator("#id_vip_min_spend_12m").fill("7500000")
     page.locator("#id_vip_min_spend_12m").blur()
-    page.wait_for_function(
-        "document.querySelector('[data-segment-live-count] tr[data-segment=vip] td[data-by-rules]')"
-        ".innerText === '2'")
+    expect(page.locator("[data-segment-live-count] tr[data-segment=vip] td[data-by-rules]")).to_have_text("2")
     shot("2-typed")
     assert SegmentRuleSet.objects.get().vip_min_spend_12m == Decimal("12000000")
 

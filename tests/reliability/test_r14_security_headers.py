@@ -172,7 +172,7 @@ def test_r14_check_deploy_and_security_headers(settings, db):
     strict = [policy(response["Content-Security-Policy"]) for _, response in responses[: len(strict_pages)]]
     lax = [policy(response["Content-Security-Policy"]) for _, response in responses[len(strict_pages):]]
     for csp in strict:
-        assert (csp["script-src"], csp["style-src"], csp["frame-ancestors"]) == (SELF, SELF, NONE)
+        assert (csp["script-src"], csp["style-src"], csp["frame-ancestors"]) == (SELF, SELF, SELF)
         assert [source for sources in csp.values() for source in sources if source in UNSAFE] == []
     for csp in lax:
         assert csp["frame-ancestors"] == ["'self'"]
