@@ -73,6 +73,19 @@ def _isolated_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _celery_as_the_test_settings_say():
+    """Every test starts with Celery eager, as config/settings/test.py says, whatever ran before
+    it in this process: Celery reads its configuration from Django's settings once, the first
+    time it is used, so a test that changed ``CELERY_TASK_ALWAYS_EAGER`` at that moment would
+    leave it changed for every later test (tests with real workers reconfigure the app
+    themselves: tests/reliability/celery_workers.py)."""
+    from config.celery import app
+
+    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language: a request in another language leaves that one
     active in the thread (LocaleMiddleware activates it, nothing deactivates it), and a service
