@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import kombu.pools
 from django.conf import settings
 from django.db import connection
 
@@ -83,6 +84,10 @@ class Workers:
         app._pool = None
         with contextlib.suppress(AttributeError, KeyError):
             app.__dict__["amqp"]._producer_pool = None
+        # kombu keeps producer pools per connection in a process-wide registry: the one of the
+        # broker used before still points at the pool just closed, and even an eager task takes
+        # a producer from it (Celery's apply_async). Start every pool afresh.
+        kombu.pools.reset()
 
     # --- the workers ----------------------------------------------------------------------
     def start(self) -> None:
