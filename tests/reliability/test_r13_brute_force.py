@@ -46,6 +46,7 @@ from club.members.services.line_link import (
 )
 from tests.factories import DEFAULT_PASSWORD, MemberFactory, StaffUserFactory, UserFactory
 from tests.partner_fixtures import PartnerUserFactory, totp_activate, totp_now
+from tests.races import at_once
 
 from .gunicorn_server import Server, gunicorn_server
 
@@ -136,25 +137,7 @@ def _burst(server: Server, logins_and_ips: list[tuple[str, str]]) -> int:
 
 
 def _in_threads(calls) -> list:
-    """Run the calls at the same moment, one thread each; each result or LineLinkError."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except LineLinkError as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    return at_once(calls, caught=(LineLinkError,))
 
 
 def _line_link_code(user, member) -> str:

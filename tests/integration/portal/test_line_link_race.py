@@ -1,14 +1,13 @@
 """Races on linking: real concurrency, so PostgreSQL (SQLite serialises every writer)."""
 
-import threading
 
 import pytest
-from django.db import connection
 
 from club.members.models import Member
 from club.members.services.billing_detail import billing_detail_digest
 from club.members.services.line_link import LineLinkError, line_link_by_account
 from tests.factories import MemberFactory, UserFactory
+from tests.races import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -16,25 +15,7 @@ ROUNDS = 5
 
 
 def _race(calls) -> list:
-    """Run the calls at the same moment, one thread each; return each result or error."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except LineLinkError as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
+    return at_once(calls, caught=(LineLinkError,))
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS))
