@@ -16,6 +16,8 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import AdminDateInput
 
+from club.audit.views import PersonalDataViewAudited
+
 from .matrix_chart import matrix_svg, plotted
 from .models import Complaint, Survey
 from .selectors_feedback import QUADRANTS, complaint_is_overdue, complaint_timeline, satisfaction_matrix
@@ -66,10 +68,13 @@ class ResolveForm(forms.Form):
 FORMS = {"assign": AssignForm, "respond": RespondForm, "resolve": ResolveForm}
 
 
-class ComplaintScreen(WagtailAdminTemplateMixin, TemplateView):
+class ComplaintScreen(PersonalDataViewAudited, WagtailAdminTemplateMixin, TemplateView):
     template_name = "care/admin/complaint.html"
     page_title = _("Complaint")
     header_icon = "warning"
+
+    def audited_member(self):
+        return self.complaint.member
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(COMPLAINT_VIEW_PERMISSION):

@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "club.accounts.middleware.StaffMfaRequiredMiddleware",
     "club.audit.middleware.AuditContextMiddleware",  # admin requests only; docs/audit.md
+    "club.members.admin.personal_data_shown.PersonalDataShownMiddleware",  # docs/audit.md
     "partners.organisations.middleware.PartnerUserConfinedMiddleware",  # docs/partners.md
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",

@@ -1,4 +1,5 @@
-"""The admin member list: columns, search through ``member_search``, stable ordering."""
+"""The admin member list: columns, search through ``member_search``, stable ordering. Each page
+shown is recorded in the audit log, one entry per member (``personal_data_shown.py``)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.search import SearchForm
 from wagtail.admin.ui.tables import BooleanColumn, ButtonsColumnMixin, Column, TitleColumn
 from wagtail.admin.views.generic import IndexView
-
-from club.audit.services import personal_data_listed
 
 from ..selectors import member_admin_list, member_search
 from .paginator import MemberPaginator
@@ -52,17 +51,6 @@ class MemberIndexView(IndexView):
 
     def get_base_queryset(self):
         return member_admin_list()
-
-    def render_to_response(self, context, **response_kwargs):
-        """The page of members shown (their lines and account numbers) is recorded in the audit
-        log, one "viewed" entry per member (docs/audit.md); the list's own results-only requests
-        (search, filters) too."""
-        response = super().render_to_response(context, **response_kwargs)
-        if self.request.method == "GET" and response.status_code == 200:
-            match = self.request.resolver_match
-            personal_data_listed(members=list(context["object_list"]), user=self.request.user,
-                                 screen=match.view_name if match is not None else "member:index")
-        return response
 
     def get_search_form(self):
         placeholder = _("MSISDN, account number or city…")

@@ -9,9 +9,12 @@ import uuid
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from club.audit.models import AuditEntry
-from club.audit.services import PERSONAL_DATA_EXPORTED, PERSONAL_DATA_VIEWED
+from club.audit.services import PERSONAL_DATA_EXPORTED, PERSONAL_DATA_VIEWED, personal_data_viewed
+from club.care.models import Complaint, ComplaintUpdate
+from club.members.admin.personal_data_shown import members_of_rows
 from partners.copromotions.services import (
     copromotion_codes_generate,
     copromotion_propose,
@@ -189,3 +192,52 @@ def test_a_page_of_the_member_list_records_one_view_per_member_shown(client, mem
     assert found == [member.pk]  # the search showed one member: one entry
     for entry in entries:
         no_personal_data_in(entry, member)
+
+
+def _complaint(member):
+    now = timezone.now()
+    return Complaint.objects.create(member=member, category="billing", subject="Overcharged", description="x",
+                                    created_at=now, first_response_due=now, resolution_due=now)
+
+
+def test_any_listing_over_a_registered_model_records_the_members_of_its_rows(client, member):
+    """Complaints are declared in club/care/personal_data.py: their listing needs no code of its
+    own to be audited, and a listing of another member's rows names that member, not ours."""
+    other = MemberFactory()
+    for someone in (member, member, other):
+        _complaint(someone)
+    staff = staff_with_mfa(is_superuser=True)
+    client.force_login(staff)
+
+    response = client.get(reverse("care_complaints:index"))
+
+    assert response.status_code == 200
+    entries = AuditEntry.objects.filter(action=PERSONAL_DATA_VIEWED, user=staff)
+    assert sorted(entries.values_list("member_id", flat=True)) == sorted([member.pk, other.pk])
+    assert {entry.data["screen"] for entry in entries} == {"care_complaints:index"}
+
+
+def test_a_listing_reached_through_a_path_records_the_member_at_its_end(client, member):
+    """Fulfilments reach their member through the redemption (``redemption__member``)."""
+    staff = staff_with_mfa(is_superuser=True)
+    client.force_login(staff)
+    complaint = _complaint(member)
+    ComplaintUpdate.objects.create(complaint=complaint, kind="response", at=timezone.now(), staff_user=staff,
+                                   message="Refunded")
+
+    assert members_of_rows(ComplaintUpdate, list(ComplaintUpdate.objects.all())) == [member.pk]
+    assert members_of_rows(type(member.user), [member.user]) == ([member.pk] if member.user_id else [])
+    assert members_of_rows(AuditEntry, list(AuditEntry.objects.all())) == []  # ids only, and excluded
+
+
+def test_the_audit_log_and_refused_or_posted_requests_record_no_view(client, member):
+    _complaint(member)
+    staff = staff_with_mfa("wagtailadmin.access_admin", "audit.view_audit_log")
+    client.force_login(staff)
+    personal_data_viewed(member=member, user=staff, screen="seed")
+
+    audit_log = client.get(reverse("audit_log:index"))
+    refused = client.get(reverse("care_complaints:index"))
+
+    assert audit_log.status_code == 200 and refused.status_code in (302, 403)
+    assert AuditEntry.objects.filter(action=PERSONAL_DATA_VIEWED).count() == 1  # the seed only
