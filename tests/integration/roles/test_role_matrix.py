@@ -30,11 +30,15 @@ from club.care.models import AccountManager, Complaint, ContactLogEntry, Manager
 from club.care.services import complaint_file
 from club.events.models import EventPage, Rsvp
 from club.events.services import rsvp_create
+from rewards.discounts.models import DiscountSchedule
+from rewards.earning.models import EarningRule
 from rewards.ledger.models import LedgerEntry
 from rewards.tiers.models import Tier
 from tests.factories import MemberFactory, StaffUserFactory, TierFactory
 from tests.integration.campaigns.factories import AudienceFactory, CampaignFactory
 from tests.integration.campaigns.test_campaign_admin import campaign_form
+from tests.integration.discounts.test_schedule_admin import form_data as schedule_form
+from tests.integration.earning.test_admin import rule_form
 from tests.integration.events.conftest import make_event, make_index
 from tests.integration.events.test_event_admin import edit_form
 from tests.integration.members.factories_admin import staff_with_mfa
@@ -46,6 +50,8 @@ pytestmark = pytest.mark.django_db
 # snippet viewsets, so that migrate creates their publish and lock permissions.
 CAMPAIGNS = "wagtailsnippets_campaigns_campaign"
 TIERS = "wagtailsnippets_tiers_tier"
+EARNING_RULES = "wagtailsnippets_earning_earningrule"
+DISCOUNT_SCHEDULES = "wagtailsnippets_discounts_discountschedule"
 CAMPAIGN_ADD_URL = reverse(f"{CAMPAIGNS}:add")
 REPORTS_URL = reverse("campaign_reports:index")
 
@@ -63,6 +69,8 @@ ALLOWED: dict[str, set[str]] = {
     "view reports": {"marketer", "campaign_approver", "analyst", "administrator"},
     "export report": {"marketer", "campaign_approver", "analyst", "administrator"},
     "edit tier": {"marketer", "administrator"},
+    "publish earning rule": {"marketer", "administrator"},
+    "publish discount schedule": {"marketer", "administrator"},
     "manage users": {"administrator"},
     "edit role": {"administrator"},
 }
@@ -247,6 +255,20 @@ def _tier_edit(user):
     )
 
 
+def _earning_rule_publish(user):
+    state = lambda: list(EarningRule.objects.filter(name="Bills").values_list("live", flat=True))  # noqa: E731
+    return Cell(lambda client: client.post(reverse(f"{EARNING_RULES}:add"), rule_form()), state,
+                lambda state: state == [True])
+
+
+def _discount_schedule_publish(user):
+    names = DiscountSchedule.objects.filter(name="Households 2026")
+    state = lambda: list(names.values_list("live", flat=True))  # noqa: E731
+    form = schedule_form(brackets=[("10000000", "2")], bands=[("1", "1")])
+    return Cell(lambda client: client.post(reverse(f"{DISCOUNT_SCHEDULES}:add"), form), state,
+                lambda state: state == [True])
+
+
 def _user_add(user):
     users = get_user_model().objects
     state = lambda: users.filter(email="new.staff@troika.example").exists()  # noqa: E731
@@ -324,6 +346,8 @@ ACTIONS: dict[str, Callable] = {
     "view reports": _report(export=False),
     "export report": _report(export=True),
     "edit tier": _tier_edit,
+    "publish earning rule": _earning_rule_publish,
+    "publish discount schedule": _discount_schedule_publish,
     "manage users": _user_add,
     "edit role": _role_edit,
 }
