@@ -2,11 +2,13 @@
 
 from club.members.privacy_registry import Erasure, Holding
 
-from .models import ClubMembership, StripeEventInbox
+from .models import ClubMembership, StripeCancellation, StripeEventInbox
 
 PERSONAL_DATA = (
     Holding(ClubMembership, "club_memberships",
             reason="Stripe's customer and subscription ids are keys to Stripe's own record, needed "
                    "to reconcile and refund; the person's data is Stripe's to erase"),
     Holding(StripeEventInbox, "stripe_events", erasure=Erasure.BLANK, fields=("payload",)),
+    Holding(StripeCancellation, "stripe_cancellations",
+            reason="the erased member's subscription to cancel at Stripe: Stripe's id, no person"),
 )
