@@ -20,6 +20,7 @@ from wagtail.log_actions import log
 from ..models import ConsentPurpose, ConsentRecord, Member, MemberErasure
 from ..privacy_registry import Erasure, Holding, holding_rows, personal_data_registry
 from .consent import member_consent_set
+from .payload_scrub import member_identifiers, payloads_scrub
 
 MEMBER_ERASED_LOG_ACTION = "troika.member_erased"
 
@@ -61,6 +62,9 @@ def member_erase(*, member_id: int, source: MemberErasure.Source, erased_by=None
         member = Member.objects.select_for_update().get(pk=member_id)
         if MemberErasure.objects.filter(member_id=member_id).exists():
             return ErasureResult(member_id=member_id, is_erased_now=False)
+        identifiers = member_identifiers(member_id=member_id, user_id=member.user_id,
+                                         msisdn_pseudonym=erased_msisdn(member_id),
+                                         pseudonym=erased_pseudonym(member_id))
         is_portal = source == MemberErasure.Source.PORTAL
         consent_source = ConsentRecord.Source.PORTAL if is_portal else ConsentRecord.Source.STAFF
         for purpose in ConsentPurpose:
@@ -68,6 +72,7 @@ def member_erase(*, member_id: int, source: MemberErasure.Source, erased_by=None
                                source=consent_source, recorded_by=erased_by)
         user_id = member.user_id
         holdings_erase(member_id=member_id, user_id=user_id)
+        payloads_scrub(replacements=identifiers)
         Member.objects.filter(pk=member_id).update(
             msisdn=erased_msisdn(member_id),
             account_number=erased_pseudonym(member_id),
