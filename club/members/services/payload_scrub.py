@@ -84,6 +84,8 @@ def _scrub_statement(payload: Payload, ordered: Iterable[tuple[str, str]]) -> tu
         patterns.append(pattern)
     if is_json:
         expression = f"({expression})::jsonb"
+    elif field.max_length:  # a pseudonym may be longer than what it replaces
+        expression = f"left({expression}, {int(field.max_length)})"
     sql = (f"UPDATE {quote(payload.model._meta.db_table)} SET {column} = {expression} "
            f"WHERE {text} ~* %s")
     return sql, [*params, "|".join(f"({pattern})" for pattern in patterns)]
@@ -103,7 +105,8 @@ def _scrub_in_python(payload: Payload, ordered: list[tuple[str, str]]) -> int:
             pattern = f"{_PY_NOT_PRECEDED}{re.escape(quoted)}{_PY_NOT_FOLLOWED}"
             scrubbed = re.sub(pattern, lambda _match, s=substitute: s, scrubbed, flags=re.IGNORECASE)
         if scrubbed != text:
-            manager.filter(pk=pk).update(**{payload.field: json.loads(scrubbed) if is_json else scrubbed})
+            stored = json.loads(scrubbed) if is_json else scrubbed[:field.max_length]
+            manager.filter(pk=pk).update(**{payload.field: stored})
             changed += 1
     return changed
 

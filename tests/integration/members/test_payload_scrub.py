@@ -17,7 +17,12 @@ from club.members.services.privacy import erased_msisdn, member_erase
 from club.membership.models import ClubMembership, StripeEventInbox
 from rewards.billing.models import QuarantinedEvent
 from rewards.billing.tasks import quarantine_purge_task
+from rewards.catalogue.models import NetworkOutbox
+from rewards.catalogue.services.redemption import redemption_create
+from rewards.ledger.models import SourceType
+from rewards.ledger.services.grants import points_grant
 from tests.factories import MemberFactory, UserFactory
+from tests.integration.catalogue.factories import RewardFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 NOW = timezone.now()
@@ -89,3 +94,20 @@ def test_the_nightly_purge_deletes_refused_events_past_their_retention():
     assert list(QuarantinedEvent.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not QuarantinedEvent.objects.filter(pk=old.pk).exists()
     assert settings.CELERY_BEAT_SCHEDULE["billing-quarantine-purge"]["task"] == "billing.quarantine_purge"
+
+
+def test_a_scrubbed_text_column_keeps_within_its_length():
+    """A pseudonym longer than the account it replaces cannot overflow the network outbox's
+    255-character error (the erasure would fail)."""
+    member = MemberFactory(account_number="A7")
+    points_grant(member_id=member.pk, points=500, reason="Top-up", source_type=SourceType.BILLING_EVENT,
+                 idempotency_key="scrub-grant", earned_at=NOW - dt.timedelta(days=40))
+    assert redemption_create(member_id=member.pk, reward_id=RewardFactory().pk,
+                             idempotency_key="scrub-data").is_success
+    error = "x" * 250 + " A7"
+    NetworkOutbox.objects.filter(member=member).update(last_error=error)
+
+    member_erase(member_id=member.pk, source=MemberErasure.Source.STAFF)
+
+    scrubbed = NetworkOutbox.objects.get(member=member).last_error
+    assert scrubbed == ("x" * 250 + f" erased-{member.pk}")[:255]
