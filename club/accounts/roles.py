@@ -247,11 +247,14 @@ SUPPORT_AGENT = Role(
         *perms("care", "complaintupdate", "add", "view"),
         "ledger.add_ledgerentry",
         "catalogue.view_fulfilment",
+        # members ask support to be forgotten (docs/privacy.md)
+        "members.erase_member",
     ),
     may=(
         "read the member file",
         "take, answer, resolve and close complaints (goodwill points included)",
         "adjust a member's points by hand with a reason, record contacts",
+        "erase a member's personal data at the member's request",
     ),
 )
 ANALYST = Role(

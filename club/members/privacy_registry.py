@@ -9,6 +9,10 @@ Each app declares its own tables in a ``personal_data.py`` module of its own, as
 - ``NOT_PERSONAL``: ``Exempt`` rows; models that look personal to the enumeration test
   (a foreign key towards a member or a login, a column named like ``email`` or ``phone``)
   but hold nothing about a subscriber, each with the reason.
+- ``PAYLOADS``: ``Payload`` rows; columns that keep outside input as received (a rejected
+  billing event, a Stripe event, an error text), which may quote a member's identifiers
+  (a ``Holding``'s ``identifiers``) in any row, matched to the member or not: an erasure
+  replaces them there by the member's pseudonyms.
 
 ``personal_data_holdings()`` collects the declarations of every installed app, so a lower layer
 reads what the higher ones declared without importing them. ``tests/reliability/
@@ -52,13 +56,15 @@ class Holding:
     exclude: tuple[str, ...] = ()  # columns left out of the export (secrets, internal digests)
     reason: str = ""
     is_one_row: bool = False  # exported as one object (the member, the login), not a list
+    # columns whose values name the person wherever they are quoted (payloads are scrubbed of them)
+    identifiers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.erasure in (Erasure.KEEP, Erasure.SERVICE) and not self.reason:
             raise ValueError(f"{self.model._meta.label}: say why erasure keeps it ({self.erasure})")
         if self.erasure is Erasure.BLANK and not self.fields:
             raise ValueError(f"{self.model._meta.label}: BLANK names the fields it blanks")
-        for name in (*self.fields, *self.exclude):
+        for name in (*self.fields, *self.exclude, *self.identifiers):
             self.model._meta.get_field(name)  # a typo fails at start-up, not in an erasure
 
 
@@ -71,10 +77,25 @@ class Exempt:
 
 
 @dataclass(frozen=True)
+class Payload:
+    """``model.field`` (JSON or text) keeps outside input as received; it may quote a member's
+    identifiers in rows that are not the member's."""
+
+    model: type[models.Model]
+    field: str
+
+    def __post_init__(self) -> None:
+        column = self.model._meta.get_field(self.field)
+        if not isinstance(column, models.JSONField | models.TextField | models.CharField):
+            raise ValueError(f"{self.model._meta.label}.{self.field}: a payload is JSON or text")
+
+
+@dataclass(frozen=True)
 class Registry:
     holdings: tuple[Holding, ...]
     exempt: tuple[Exempt, ...]
     declared_in: dict[str, str] = field(default_factory=dict)  # model label -> module
+    payloads: tuple[Payload, ...] = ()
 
     def holding(self, model: type[models.Model]) -> Holding | None:
         return next((h for h in self.holdings if h.model is model), None)
@@ -91,6 +112,7 @@ def personal_data_registry() -> Registry:
     error (one place per model)."""
     holdings: list[Holding] = []
     exempted: list[Exempt] = []
+    payloads: list[Payload] = []
     declared_in: dict[str, str] = {}
     for config in apps.get_app_configs():
         module_name = f"{config.name}.personal_data"
@@ -100,13 +122,15 @@ def personal_data_registry() -> Registry:
             if error.name != module_name:
                 raise
             continue
+        payloads.extend(getattr(module, "PAYLOADS", ()))
         for item in (*getattr(module, "PERSONAL_DATA", ()), *getattr(module, "NOT_PERSONAL", ())):
             label = item.model._meta.label
             if label in declared_in:
                 raise ValueError(f"{label} is declared in {declared_in[label]} and {module_name}")
             declared_in[label] = module_name
             (holdings if isinstance(item, Holding) else exempted).append(item)
-    return Registry(holdings=tuple(holdings), exempt=tuple(exempted), declared_in=declared_in)
+    return Registry(holdings=tuple(holdings), exempt=tuple(exempted), declared_in=declared_in,
+                    payloads=tuple(payloads))
 
 
 def holding_rows(holding: Holding, *, member_id: int, user_id: int | None) -> models.QuerySet:

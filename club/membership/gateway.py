@@ -9,8 +9,10 @@ reach the Internet.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -41,6 +43,12 @@ class StripeGateway(Protocol):
 
     def subscriptions_list(self) -> Iterator[dict[str, Any]]:
         """Every subscription of the account, any status, as Stripe's JSON objects."""
+        ...
+
+    def subscription_cancel(self, *, subscription_id: str, idempotency_key: str) -> dict[str, Any] | None:
+        """Cancel the subscription now; answer it as Stripe holds it afterwards (an already
+        ended one as it is), or None when Stripe does not know it. Stripe answers a repeated
+        ``idempotency_key`` with its first answer."""
         ...
 
 
@@ -87,17 +95,42 @@ class StripeSdkGateway:
         for subscription in page.auto_paging_iter():
             yield subscription.to_dict()
 
+    def subscription_cancel(self, *, subscription_id: str, idempotency_key: str) -> dict[str, Any] | None:
+        import stripe
+
+        subscriptions = self._client.v1.subscriptions
+        try:
+            cancelled = subscriptions.cancel(subscription_id, options={"idempotency_key": idempotency_key})
+        except stripe.InvalidRequestError as refused:
+            # Stripe refuses to cancel a subscription that has ended or that it does not know.
+            try:
+                held = subscriptions.retrieve(subscription_id)
+            except stripe.InvalidRequestError as missing:
+                if missing.code == "resource_missing":
+                    return None
+                raise
+            if held.status in ("canceled", "incomplete_expired"):
+                return held.to_dict()
+            raise refused
+        return cancelled.to_dict()
+
 
 @dataclass
 class RecordingGateway:
     """The fake: ``calls`` holds (method, keyword arguments) in order; ``subscriptions`` is
-    "Stripe's" state that ``subscriptions_list`` reports (tests and the simulator fill it)."""
+    "Stripe's" state that ``subscriptions_list`` reports and ``subscription_cancel`` changes
+    (tests and the simulator fill it; a ``FakeStripe`` can share the dict). ``cancelled`` lists
+    the subscriptions a call really cancelled; ``failures`` are raised, first first, by the next
+    cancellations (a test's Stripe outage). Idempotency keys are answered as Stripe does."""
 
     test_checkout_url: str = "/portal/membership/test-checkout/?session={session_id}&price={price_id}"
     test_portal_url: str = "/portal/membership/test-portal/"
     is_test_mode: bool = True
     calls: list[tuple[str, dict]] = field(default_factory=list)
     subscriptions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cancelled: list[str] = field(default_factory=list)
+    failures: list[Exception] = field(default_factory=list)
+    _answers: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -120,6 +153,22 @@ class RecordingGateway:
             self.calls.append(("subscriptions_list", {}))
             snapshot = [dict(s) for s in self.subscriptions.values()]
         yield from snapshot
+
+    def subscription_cancel(self, *, subscription_id: str, idempotency_key: str) -> dict[str, Any] | None:
+        with self._lock:
+            call = {"subscription_id": subscription_id, "idempotency_key": idempotency_key}
+            self.calls.append(("subscription_cancel", call))
+            if self.failures:
+                raise self.failures.pop(0)
+            if idempotency_key in self._answers:
+                return copy.deepcopy(self._answers[idempotency_key])
+            subscription = self.subscriptions.get(subscription_id)
+            if subscription is not None and subscription["status"] not in ("canceled", "incomplete_expired"):
+                subscription["status"] = "canceled"
+                subscription["canceled_at"] = int(time.time())
+                self.cancelled.append(subscription_id)
+            answer = self._answers[idempotency_key] = copy.deepcopy(subscription)
+            return copy.deepcopy(answer)
 
 
 _override: StripeGateway | None = None

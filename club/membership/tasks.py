@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from config.celery import app
 
+from .services.cancellation import stripe_cancellation_perform, stripe_cancellations_due
 from .services.earned import membership_earned_evaluate_chunk
 from .services.events import stripe_inbox_drain
 
@@ -31,3 +32,17 @@ def stripe_inbox_drain_task() -> None:
     """Apply the pending Stripe events (queued by a webhook after its insert commits, and by the
     beat every minute). A drain killed halfway rolls its batch back; the events stay pending."""
     stripe_inbox_drain()
+
+
+@app.task(name="membership.stripe_cancellation", acks_late=True, ignore_result=True)
+def stripe_cancellation_task(cancellation_id: int) -> None:
+    """Cancel an erased member's subscription at Stripe (queued when the erasure commits)."""
+    stripe_cancellation_perform(cancellation_id=cancellation_id)
+
+
+@app.task(name="membership.stripe_cancellations_due", acks_late=True, ignore_result=True)
+def stripe_cancellations_due_task() -> None:
+    """Beat entry: the cancellations whose task was lost, whose worker died or whose Stripe call
+    failed and whose wait is over."""
+    for cancellation_id in stripe_cancellations_due():
+        stripe_cancellation_perform(cancellation_id=cancellation_id)

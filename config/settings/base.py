@@ -232,6 +232,9 @@ SETTLEMENT_PDF_FONTS = {
 SETTLEMENT_PDF_CJK_CID_FONT = env.str("SETTLEMENT_PDF_CJK_CID_FONT", default="STSong-Light")
 # The default country for reading national phone numbers into E.164.
 OPERATOR_PHONE_REGION = env.str("OPERATOR_PHONE_REGION", default="VN")
+# Refused billing events (Rewards → Quarantined events) may carry a line that never became a
+# member, which no erasure finds: the nightly purge deletes them this many days after they came.
+QUARANTINE_RETENTION_DAYS = env.int("QUARANTINE_RETENTION_DAYS", default=90)
 
 # --- static and media --------------------------------------------------------------------
 STATIC_URL = "/static/"

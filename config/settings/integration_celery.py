@@ -33,6 +33,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     # Stripe events still pending (a lost wake-up: broker or cache down, worker killed)
     "membership-stripe-inbox-drain": {"task": "membership.stripe_inbox_drain", "schedule": 60.0},
+    # erased members' subscriptions still to cancel at Stripe (a lost task, a failed call)
+    # refused billing events older than QUARANTINE_RETENTION_DAYS
+    "billing-quarantine-purge": {"task": "billing.quarantine_purge", "schedule": crontab(hour=4, minute=10)},
+    "membership-stripe-cancellations": {"task": "membership.stripe_cancellations_due", "schedule": 60.0},
     "contact-send-due": {"task": "contact.deliveries_send_due", "schedule": 60.0},  # quiet hours over
     # every minute, on the minute: Wagtail's scheduled go-live/expiry, then the campaign sends
     "wagtail-publish-scheduled": {"task": "sends.wagtail_publish_scheduled", "schedule": crontab()},

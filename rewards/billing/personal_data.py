@@ -1,6 +1,6 @@
 """What rewards.billing holds about a member (``club/members/privacy_registry.py``)."""
 
-from club.members.privacy_registry import Holding, exempt
+from club.members.privacy_registry import Holding, Payload, exempt
 
 from .models import BillingEvent, PendingReversal, QuarantinedEvent
 
@@ -13,6 +13,10 @@ PERSONAL_DATA = (
 NOT_PERSONAL = (
     *exempt(PendingReversal, reason="a reversal's wait for its original event: event ids only"),
     *exempt(QuarantinedEvent,
-            reason="rejected input matched to no member, so no erasure can find it by member; "
-                   "staff resolve it (docs/ingestion.md)"),
+            reason="rejected input matched to no member, so no erasure can find it by member: its "
+                   "payload is scrubbed of the member's identifiers (below) and purged after "
+                   "QUARANTINE_RETENTION_DAYS (docs/ingestion.md)"),
 )
+
+# a refused event as received, and the reasons that quote its values (an unknown MSISDN)
+PAYLOADS = (Payload(QuarantinedEvent, "raw"), Payload(QuarantinedEvent, "reasons"))

@@ -1,6 +1,6 @@
 """What rewards.bundles holds about a member (``club/members/privacy_registry.py``)."""
 
-from club.members.privacy_registry import Erasure, Holding, exempt
+from club.members.privacy_registry import Erasure, Holding, Payload, exempt
 
 from .models import BundleComponent, BundleOrder, BundleOutbox, BundleTemplate, BundleTemplateLine
 
@@ -12,3 +12,6 @@ PERSONAL_DATA = (
 
 NOT_PERSONAL = exempt(BundleComponent, BundleTemplate, BundleTemplateLine,
                       reason="the bundle catalogue; its user links are staff (locks, revisions)")
+
+# what the billing system is sent for any order (lines, price): scrubbed in case it quotes a line
+PAYLOADS = (Payload(BundleOutbox, "payload"),)

@@ -2,7 +2,7 @@
 redemptions and voucher codes stay (stock, limits and the ledger count them); the delivery
 address goes; the network outbox's copies of the line's numbers become the member's pseudonyms."""
 
-from club.members.privacy_registry import Erasure, Holding, exempt
+from club.members.privacy_registry import Erasure, Holding, Payload, exempt
 
 from .models import Fulfilment, NetworkOutbox, Redemption, Reward, RewardStock, VoucherCode
 
@@ -18,3 +18,6 @@ PERSONAL_DATA = (
 
 NOT_PERSONAL = exempt(Reward, RewardStock,
                       reason="the rewards catalogue; its user links are staff (locks, revisions)")
+
+# the network's answer to a failed provisioning may quote the line
+PAYLOADS = (Payload(NetworkOutbox, "last_error"),)

@@ -35,7 +35,7 @@ from club.membership.models import ClubMembership, StripeEventInbox
 from club.profiles.models import MemberProfile, SegmentOverride
 from partners.copromotions.models import PartnerRedemption, PromotionCode
 from rewards.activity.models import MonthlyActivity
-from rewards.billing.models import BillingEvent
+from rewards.billing.models import BillingEvent, QuarantinedEvent
 from rewards.bundles.services.order import bundle_order_place
 from rewards.catalogue.services.redemption import redemption_create
 from rewards.earning.models import EarningCounter
@@ -61,6 +61,7 @@ class Identity:
     last_name: str = "Lightfootova"
     msisdn: str = "+84917365420"
     account_number: str = "ACC-QZ-73654"
+    stripe_customer: str = "cus_QZ1"  # kept in the membership (Stripe's key), scrubbed from payloads
     ip: str = "203.0.113.57"
     street: str = "17 Ngõ Quỳnhzia"
     city: str = "Đông Hàzia"
@@ -107,11 +108,19 @@ def _login_rows(user, member) -> None:
 
 def _club_rows(member) -> None:
     ClubMembership.objects.create(
-        member=member, source="paid", status="active", stripe_customer_id="cus_QZ1",
+        member=member, source="paid", status="active", stripe_customer_id=ME.stripe_customer,
         stripe_subscription_id="sub_QZ1", stripe_status="active")
     StripeEventInbox.objects.create(
         event_id="evt_QZ1", type="checkout.session.completed", created=NOW, outcome="applied", member=member,
         payload={"customer_details": {"email": ME.email, "name": f"{ME.first_name} {ME.last_name}"}})
+    # Stripe events no membership claimed, and a billing event refused before the line was a member
+    StripeEventInbox.objects.create(
+        event_id="evt_QZ2", type="customer.updated", created=NOW, outcome="unmatched",
+        payload={"customer": ME.stripe_customer, "email": ME.email.upper()})
+    QuarantinedEvent.objects.create(
+        raw={"event_id": "bill-QZ-0", "msisdn": ME.msisdn, "account": ME.account_number, "amount": "ten"},
+        reasons=[f"Unknown member {ME.msisdn}."], reason="unknown_member", source="api", received_at=NOW,
+        digest="q" * 64)
     event = make_event(make_index())
     Rsvp.objects.create(event=event, member=member, status="confirmed", confirmed_at=NOW)
     CalendarFeed.objects.create(member=member)

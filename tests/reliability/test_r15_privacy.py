@@ -165,6 +165,13 @@ def postgres_hits(tokens: dict[str, str]) -> list[tuple[str, str, str]]:
     return hits
 
 
+def _payload_hits(registry, value: str) -> list[str]:
+    """The declared payload columns that still quote ``value`` (the Stripe customer id, which the
+    membership itself keeps by declaration)."""
+    return [f"{p.model._meta.label}.{p.field}" for p in registry.payloads
+            if p.model._default_manager.filter(**{f"{p.field}__icontains": value}).exists()]
+
+
 def _redis_value(client, key: bytes) -> bytes:
     kind = client.type(key).decode()
     if kind == "string":
@@ -241,9 +248,11 @@ def test_r15_export_covers_every_declared_table_and_erasure_leaves_nothing(redis
             empty.append(holding.key)
         if _exported_ids(export, holding) != in_db:
             wrong.append(holding.key)
-    assert (empty, wrong) == (["erasure"], [])  # the erasure's own record comes with the erasure
+    # the erasure's own record, and the cancellation at Stripe it asks for, come with the erasure
+    assert (empty, wrong) == (["erasure", "stripe_cancellations"], [])
     rows_exported = sum(len(_exported_ids(export, h)) for h in registry.holdings)
     assert postgres_hits(tokens), "the scan must see the member before the erasure"
+    assert _payload_hits(registry, ME.stripe_customer), "the payloads quote the Stripe customer"
     _the_redis_scan_sees_a_planted_token(redis_client, tokens)
     before = _figures(member.pk, context)
 
@@ -252,6 +261,7 @@ def test_r15_export_covers_every_declared_table_and_erasure_leaves_nothing(redis
     assert response.status_code in (200, 302) and MemberErasure.objects.filter(member=member).exists()
     assert [row["member_id"] for row in member_data_export(member_id=member.pk)["erasure"]] == [member.pk]
     db, (in_cache, in_redis) = postgres_hits(tokens), redis_hits(redis_client, tokens)
+    payload_hits = _payload_hits(registry, ME.stripe_customer)
     after = _figures(member.pk, context)
     for holding in registry.holdings:
         rows = holding_rows(holding, member_id=member.pk, user_id=user_id)
@@ -265,5 +275,5 @@ def test_r15_export_covers_every_declared_table_and_erasure_leaves_nothing(redis
           f"rows exported={rows_exported} identifiers found after erasure db/cache/redis="
           f"{len(db)}/{len(in_cache)}/{len(in_redis)} ledger total before={before['all_ledger']} "
           f"after={after['all_ledger']} reports equal={before == after}")
-    assert (db, in_cache, in_redis) == ([], [], [])
+    assert (db, in_cache, in_redis, payload_hits) == ([], [], [], [])
     assert after == before

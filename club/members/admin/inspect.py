@@ -15,8 +15,9 @@ from wagtail.admin.views.generic import EditView, HistoryView, InspectView
 
 from club.audit.views import AuditPermissionRequired, PersonalDataViewAudited
 
-from ..models import Member
+from ..models import Member, MemberErasure
 from ..selectors import member_current_consents, member_for_admin_detail
+from .erase import ERASE_PERMISSION
 
 # Higher layers (rewards, club, campaigns) add links to their own screens about a member
 # through this hook: ``@hooks.register(MEMBER_ADMIN_LINKS_HOOK)`` with a function
@@ -127,6 +128,8 @@ class MemberInspectView(PersonalDataViewAudited, InspectView):
             preferences=self._preference_rows(member),
             interests=list(member.interests.all()),
             attribute_rows=attribute_rows(member.attributes),
+            can_erase=self.request.user.has_perm(ERASE_PERMISSION)
+            and not MemberErasure.objects.filter(member_id=member.pk).exists(),
             related_links=[
                 link
                 for hook in hooks.get_hooks(MEMBER_ADMIN_LINKS_HOOK)

@@ -87,6 +87,9 @@ class Member(Audited, models.Model):
 
     class Meta:
         ordering = ["account_number"]
+        # Erasing a member's personal data from the admin (docs/privacy.md): a right of its own,
+        # not implied by changing members.
+        permissions = [("erase_member", _("Can erase a member's personal data"))]
         indexes = [
             models.Index(fields=["customer_type", "status"], name="member_type_status_idx"),
             models.Index(fields=["activation_date"], name="member_activation_idx"),

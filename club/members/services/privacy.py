@@ -15,10 +15,14 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from ..models import ConsentPurpose, ConsentRecord, Member, MemberErasure
 from ..privacy_registry import Erasure, Holding, holding_rows, personal_data_registry
 from .consent import member_consent_set
+from .payload_scrub import member_identifiers, payloads_scrub
+
+MEMBER_ERASED_LOG_ACTION = "troika.member_erased"
 
 # ITU-T reserves country code 999 for future use: no real line starts with it, so a pseudonym
 # there never collides with a subscriber the billing system sends later, and it still passes
@@ -58,6 +62,9 @@ def member_erase(*, member_id: int, source: MemberErasure.Source, erased_by=None
         member = Member.objects.select_for_update().get(pk=member_id)
         if MemberErasure.objects.filter(member_id=member_id).exists():
             return ErasureResult(member_id=member_id, is_erased_now=False)
+        identifiers = member_identifiers(member_id=member_id, user_id=member.user_id,
+                                         msisdn_pseudonym=erased_msisdn(member_id),
+                                         pseudonym=erased_pseudonym(member_id))
         is_portal = source == MemberErasure.Source.PORTAL
         consent_source = ConsentRecord.Source.PORTAL if is_portal else ConsentRecord.Source.STAFF
         for purpose in ConsentPurpose:
@@ -65,6 +72,7 @@ def member_erase(*, member_id: int, source: MemberErasure.Source, erased_by=None
                                source=consent_source, recorded_by=erased_by)
         user_id = member.user_id
         holdings_erase(member_id=member_id, user_id=user_id)
+        payloads_scrub(replacements=identifiers)
         Member.objects.filter(pk=member_id).update(
             msisdn=erased_msisdn(member_id),
             account_number=erased_pseudonym(member_id),
@@ -83,6 +91,10 @@ def member_erase(*, member_id: int, source: MemberErasure.Source, erased_by=None
         for step in _ERASURE_STEPS:
             step(member_id)
         MemberErasure.objects.create(member_id=member_id, source=source, erased_by=erased_by)
+        # The audit log names staff; a member erasing themself is not named (their login's
+        # email would be personal data kept in an append-only table).
+        log(instance=member, action=MEMBER_ERASED_LOG_ACTION, user=None if is_portal else erased_by,
+            data={"source": str(source)})
     return ErasureResult(member_id=member_id, is_erased_now=True)
 
 

@@ -7,16 +7,19 @@ Other screens join the menu through ``MEMBERS_MENU_HOOK`` (e.g. ``import_admin``
 from __future__ import annotations
 
 from django.contrib.auth import get_permission_codename
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from ..admin.erase import MemberEraseView
 from ..admin.forms import MemberAdminForm
 from ..admin.index import MemberIndexView
 from ..admin.inspect import MemberEditView, MemberHistoryView, MemberInspectView
 from ..filters import MemberFilterSet
 from ..models import Interest, Member
+from ..services.privacy import MEMBER_ERASED_LOG_ACTION
 
 MEMBERS_MENU_HOOK = "register_members_menu_item"
 # Just below Pages (100), above Images (300).
@@ -52,7 +55,8 @@ MEMBER_OPERATOR_PANELS = [
 
 class MemberViewSet(ModelViewSet):
     """Staff read members and correct their operator fields. No delete and no copy: erasing a
-    member is a privacy operation of its own, and a copy would clash on MSISDN and account."""
+    member is a privacy operation of its own (``erase``, ``admin/erase.py``), and a copy would
+    clash on MSISDN and account."""
 
     model = Member
     icon = "group"
@@ -73,7 +77,8 @@ class MemberViewSet(ModelViewSet):
         return super().get_common_view_kwargs(delete_url_name=None, **kwargs)
 
     def get_urlpatterns(self):
-        return [pattern for pattern in super().get_urlpatterns() if pattern.name != "delete"]
+        patterns = [pattern for pattern in super().get_urlpatterns() if pattern.name != "delete"]
+        return [*patterns, path("erase/<int:member_id>/", MemberEraseView.as_view(), name="erase")]
 
     def get_permissions_to_register(self):
         delete_codename = get_permission_codename("delete", self.model_opts)
@@ -104,3 +109,8 @@ class MembersMenu(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_members_menu():
     return MembersMenu()
+
+
+@hooks.register("register_log_actions")
+def register_member_log_actions(actions):
+    actions.register_action(MEMBER_ERASED_LOG_ACTION, _("Erase personal data"), _("Erased personal data"))

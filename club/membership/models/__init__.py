@@ -1,3 +1,4 @@
+from .cancellation import StripeCancellation
 from .inbox import InboxOutcome, StripeEventInbox
 from .membership import (
     ENTITLED_STATUSES,
@@ -13,5 +14,5 @@ from .settings import MembershipSettings
 __all__ = [
     "ENTITLED_STATUSES", "STRIPE_STATUS_MAP", "STRIPE_TERMINAL_STATUSES", "BillingInterval", "ClubMembership",
     "InboxOutcome", "MembershipPrice", "MembershipSettings", "MembershipSource", "MembershipStatus",
-    "StripeEventInbox",
+    "StripeCancellation", "StripeEventInbox",
 ]

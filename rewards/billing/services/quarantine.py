@@ -42,6 +42,20 @@ def quarantine_add(
     QuarantinedEvent.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
 
 
+PURGE_CHUNK = 5_000
+
+
+def quarantine_purge(*, received_before: dt.datetime) -> int:
+    """Delete the refused events received before then, a chunk per statement; how many."""
+    purged = 0
+    while True:
+        ids = list(QuarantinedEvent.objects.filter(received_at__lt=received_before)
+                   .order_by("id").values_list("id", flat=True)[:PURGE_CHUNK])
+        if not ids:
+            return purged
+        purged += QuarantinedEvent.objects.filter(id__in=ids).delete()[0]
+
+
 def quarantine_resolve(*, event_ids: Iterable[str], at: dt.datetime) -> None:
     """Events now applied: their earlier quarantined attempts are marked resolved."""
     ids = sorted(event_ids)

@@ -30,6 +30,7 @@ from club.care.models import AccountManager, Complaint, ContactLogEntry, Manager
 from club.care.services import complaint_file
 from club.events.models import EventPage, Rsvp
 from club.events.services import rsvp_create
+from club.members.models import MemberErasure
 from rewards.discounts.models import DiscountSchedule
 from rewards.earning.models import EarningRule
 from rewards.ledger.models import LedgerEntry
@@ -66,6 +67,7 @@ ALLOWED: dict[str, set[str]] = {
     "assign account manager": {"account_manager", "administrator"},
     "handle complaint": {"support_agent", "administrator"},
     "adjust points": {"support_agent", "administrator"},
+    "erase member": {"support_agent", "administrator"},
     "view reports": {"marketer", "campaign_approver", "analyst", "administrator"},
     "export report": {"marketer", "campaign_approver", "analyst", "administrator"},
     "edit tier": {"marketer", "administrator"},
@@ -226,6 +228,17 @@ def _points_adjust(user):
     )
 
 
+def _member_erase(user):
+    member = MemberFactory()
+    url = reverse("member:erase", args=[member.pk])
+    state = lambda: list(MemberErasure.objects.filter(member=member).values_list("erased_by_id", flat=True))  # noqa: E731
+    return Cell(
+        lambda client: client.post(url, {"account_number": member.account_number}),
+        state,
+        lambda state: state == [user.pk],
+    )
+
+
 def _report(export: bool):
     def build(user):
         CampaignFactory(name="Summer roaming")
@@ -343,6 +356,7 @@ ACTIONS: dict[str, Callable] = {
     "assign account manager": _manager_assign,
     "handle complaint": _complaint_handle,
     "adjust points": _points_adjust,
+    "erase member": _member_erase,
     "view reports": _report(export=False),
     "export report": _report(export=True),
     "edit tier": _tier_edit,
