@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from config.client_address import client_address
+
 REQUEST_ID_HEADERS = ("X-Request-ID", "X-Correlation-ID")
 
 
@@ -46,6 +48,6 @@ def audit_context_for_request(request) -> AuditContext:
     )
     return AuditContext(
         user=getattr(request, "user", None),
-        ip=request.META.get("REMOTE_ADDR") or None,
+        ip=client_address(request),
         request_id=str(request_id)[:64],
     )

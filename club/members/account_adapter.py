@@ -18,6 +18,7 @@ from allauth.account.fields import PhoneField
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.crypto import salted_hmac
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from club.accounts.ratelimit import rate_limit_for, ratelimit_consume, ratelimit_give_back
+from config.client_address import client_address
 
 from .login_language import email_language_for_recipient, login_language_settle
 from .phone import InvalidPhoneNumber, mobile_to_e164, phone_to_e164
@@ -148,8 +150,13 @@ class TroikaAccountAdapter(DefaultAccountAdapter):
         returns; a raw address there is personal data that no erasure can find (it is not
         linked to a member), so it is never written: the same address (an IPv6 one counted by
         its /64, as allauth does) always gives the same digest, and the limits work as before.
-        Troika sends no allauth security e-mails, the only other place it would show."""
-        address = super().get_client_ip(request)
+        Troika sends no allauth security e-mails, the only other place it would show.
+
+        The address is the project's one answer (``config.client_address``: X-Forwarded-For
+        as far as ``TRUSTED_PROXY_COUNT`` trusts it, else the peer), as in the audit log."""
+        address = client_address(request)
+        if address is None:  # as allauth: no address, no per-address limit to count it by
+            raise PermissionDenied("Unable to determine client IP address")
         return salted_hmac("troika.client-ip", _ip_network(address), algorithm="sha256").hexdigest()[:32]
 
     def send_verification_code_sms(self, user, phone: str, code: str, **kwargs) -> None:

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.logs import logging_config
@@ -271,6 +272,12 @@ CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# How many proxies in front of the web processes append the address they saw to X-Forwarded-For
+# (a load balancer: 1). The client's address is read there, by one function for the audit log
+# and every per-address limit (config/client_address.py); 0: the header is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, not {TRUSTED_PROXY_COUNT}.")
 
 # --- Content-Security-Policy (django-csp), per area: docs/security.md ----------------------
 INSTALLED_APPS += ["csp"]

@@ -26,9 +26,10 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 LOGIN_FAILED_WINDOW_SECONDS = 10 * 60
 LOGIN_FAILED_PER_ACCOUNT = env.int("LOGIN_FAILED_PER_ACCOUNT", default=5)
 LOGIN_FAILED_PER_IP = env.int("LOGIN_FAILED_PER_IP", default=5)
-# Behind a load balancer every request comes from its address: name how many proxies append to
-# X-Forwarded-For (allauth reads the client's address from there), else the per-IP limits
-# would count everyone as one client.
+# Behind a load balancer every request comes from its address: TRUSTED_PROXY_COUNT (base.py)
+# names how many proxies append to X-Forwarded-For, else the per-IP limits would count everyone
+# as one client. The account adapter reads the address with config/client_address.py, not
+# allauth's reader (which fails on a header shorter than the count); allauth is told the same.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",

@@ -14,7 +14,7 @@ from campaigns.contact.models import CampaignBudget, Delivery, DeliveryStatus
 from campaigns.models import Campaign
 from campaigns.sends.models import Run, RunStatus
 from club.events.models import Rsvp, RsvpStatus
-from club.membership.models import ClubMembership, StripeEventInbox
+from club.membership.models import ClubMembership, InboxOutcome, StripeEventInbox
 from partners.api.models import IdempotentRequest
 from partners.copromotions.models import CoPromotionBudget, PartnerRedemption
 from rewards.activity.models import MonthlyActivity
@@ -134,14 +134,19 @@ def billing_idempotent(billing: BillingLedgerOfStream) -> list[str]:
 
 
 def stripe_idempotent(
-    stories: dict[int, list[dict]], fake_stripe, attack_ids: set[str], delivered: set[str]
+    stories: dict[int, list[dict]], fake_stripe, attack_ids: set[str], delivered: set[str],
+    points_per_invoice: int,
 ) -> list[str]:
+    """Every story delivered whole (the drain sends the rest), every event applied once by the
+    workers' drains (none pending, none given up), memberships equal to Stripe's final state,
+    and each paid invoice credited once with the price's points."""
     out = []
+    incomplete = [m for m, story in stories.items() if not {e["id"] for e in story} <= delivered]
+    if incomplete:
+        out.append(f"stripe: {len(incomplete)} members' stories not delivered whole (e.g. {incomplete[0]})")
     memberships = {m.member_id: m for m in ClubMembership.objects.all()}
     mismatches = []
     for member_id, story in stories.items():
-        if not {e["id"] for e in story} <= delivered:
-            continue  # the soak ended before this member's story was all delivered
         subscription_id = [e for e in story if e["type"].startswith("customer.subscription.")][-1]["data"][
             "object"
         ]["id"]
@@ -169,14 +174,24 @@ def stripe_idempotent(
         for e in story
         if e["id"] in delivered and e["type"] == "invoice.paid"
     }
-    credits = Counter(
-        LedgerEntry.objects.filter(source_type="stripe_invoice").values_list("source_ref", flat=True)
-    )
-    if any(n > 1 for n in credits.values()) or not set(credits) <= {*paid, *fake_stripe.paid_invoices}:
-        out.append(f"idempotency: Stripe invoice credits {dict(credits)} (one per paid invoice expected)")
+    credits = defaultdict(list)
+    for ref, points in LedgerEntry.objects.filter(
+        idempotency_key__startswith="membership:invoice:"
+    ).values_list("source_ref", "points"):
+        credits[ref].append(points)
+    wrong = sorted(ref for ref in paid | set(credits) if credits.get(ref) != [points_per_invoice])
+    if wrong:
+        out.append(
+            f"idempotency: {len(wrong)} paid invoices not credited exactly once with "
+            f"{points_per_invoice} points (e.g. {wrong[0]}: {credits.get(wrong[0])})"
+        )
     inbox = StripeEventInbox.objects.count()
     if inbox != len(delivered):
         out.append(f"idempotency: {inbox} Stripe inbox rows for {len(delivered)} distinct events delivered")
+    pending = StripeEventInbox.objects.filter(processed_at__isnull=True).count()
+    given_up = StripeEventInbox.objects.filter(outcome=InboxOutcome.FAILED).count()
+    if pending or given_up:
+        out.append(f"stripe: {pending} inbox events still pending, {given_up} given up after the drain")
     if StripeEventInbox.objects.filter(event_id__in=attack_ids).exists():
         out.append("bad input: a forged or stale Stripe event was stored")
     return out

@@ -14,7 +14,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -165,11 +165,15 @@ class Stream:
     """The inputs, from the seed alone: the same seed gives the same steps in the same order.
     Member, reward, code and event references are indexes, resolved to ids by the test."""
 
-    def __init__(self, seed: int, sizes: Sizes, stripe_deliveries: list[tuple[int, str]]):
+    def __init__(
+        self, seed: int, sizes: Sizes, stripe_deliveries: list[int], stripe_more: Callable[[], list[int]]
+    ):
         self.rng = random.Random(seed)
         self.sizes = sizes
         self.billing = BillingLedgerOfStream()
-        self.stripe_deliveries = stripe_deliveries  # (index into the stories' events, how)
+        self.stripe_deliveries = stripe_deliveries  # indexes of the world's Stripe deliveries
+        self.stripe_more = stripe_more  # the next round of the stories (renewals): their indexes
+        self.stripe_at = 0  # the deliveries before it are in steps already
         self._events = itertools.count()
         self._held: list[dict] = []
         self._sent: list[dict] = []
@@ -245,9 +249,16 @@ class Stream:
         held, self._held = self._held, []
         return held
 
+    def stripe_rest(self) -> list[int]:
+        """The Stripe deliveries not yet in a step when the stream stops: the drain sends them,
+        so every member's story reaches Stripe's final state."""
+        rest = self.stripe_deliveries[self.stripe_at :]
+        self.stripe_at = len(self.stripe_deliveries)
+        return rest
+
     def steps(self) -> Iterator[Step]:
         rng, sizes = self.rng, self.sizes
-        stripe_at, campaigns = 0, 0
+        campaigns = 0
         for number in itertools.count():
             roll = rng.random()
             if number % 45 == 5 and campaigns < sizes.campaigns:
@@ -258,12 +269,10 @@ class Stream:
             elif roll < 0.25:
                 yield Step(number, "billing", {"events": self.billing_batch()})
             elif roll < 0.40:
-                chunk = self.stripe_deliveries[stripe_at : stripe_at + 4]
-                if not chunk:  # all delivered once: replay a few at random
-                    chunk = [
-                        self.stripe_deliveries[rng.randrange(len(self.stripe_deliveries))] for _ in range(3)
-                    ]
-                stripe_at += 4
+                if self.stripe_at >= len(self.stripe_deliveries):  # the stories go on: renewals
+                    self.stripe_deliveries.extend(self.stripe_more())
+                chunk = self.stripe_deliveries[self.stripe_at : self.stripe_at + 4]
+                self.stripe_at += len(chunk)
                 yield Step(number, "stripe", {"deliveries": chunk})
             elif roll < 0.58:
                 if self.redeem_keys and rng.random() < 0.2:

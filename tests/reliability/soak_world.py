@@ -44,7 +44,7 @@ from .soak_support import (
     Sizes,
     msisdn,
 )
-from .test_r4_stripe_webhooks_replayed_shuffled_parallel import _story
+from .test_r4_stripe_webhooks_replayed_shuffled_parallel import HOUR, _story
 
 CLIENTS, STRIPE_MEMBERS, COPIES = 3, 24, 2
 SMS_CAP, SMS_COST, START_POINTS = 2, Decimal(500), 1000
@@ -88,6 +88,7 @@ class World:
     fake_stripe: FakeStripe
     deliveries: list[tuple[dict, str]]
     attack_ids: set[str]
+    stripe_rng: random.Random
 
 
 @dataclass
@@ -104,6 +105,7 @@ class Tally:
     redeem_answers: dict = field(default_factory=lambda: defaultdict(set))
     partner_answers: dict = field(default_factory=lambda: defaultdict(set))
     kills: int = 0
+    drains_interrupted: int = 0  # kills that rolled back the batch a worker's drain held
     replays: int = 0
     in_flight_at_kills: set = field(default_factory=set)
     snapshot: dict = field(default_factory=dict)
@@ -210,7 +212,32 @@ def world_build(seed: int) -> World:
         fake_stripe=fake_stripe,
         deliveries=deliveries,
         attack_ids={e["id"] for e, _how in attacks},
+        stripe_rng=random.Random(seed * 13 + 5),
     )
+
+
+def stripe_renewals(world: World) -> list[int]:
+    """The next round of every live subscription's story, as Stripe goes on sending it: a
+    period ends and is paid (or fails, then ``past_due``; a ``past_due`` one recovers). The
+    events join the member's story and the deliveries (each twice, shuffled); returns their
+    indexes. Called by the stream (one thread), so the seed alone makes them."""
+    fake, rng, fresh = world.fake_stripe, world.stripe_rng, []
+    for story in world.stories.values():
+        last = [e for e in story if e["type"].startswith("customer.subscription.")][-1]
+        subscription = fake.subscriptions[last["data"]["object"]["id"]]
+        if subscription["status"] == "canceled":
+            continue
+        fake.tick(HOUR)
+        if subscription["status"] == "past_due":
+            events = fake.recover(subscription["id"])
+        else:
+            events = fake.renew(subscription["id"], paid=rng.random() < 0.8)
+        story += events
+        fresh += [(e, "signed") for e in events for _ in range(COPIES)]
+    rng.shuffle(fresh)
+    start = len(world.deliveries)
+    world.deliveries.extend(fresh)
+    return list(range(start, len(world.deliveries)))
 
 
 class Runner:

@@ -275,7 +275,7 @@ def _totp_passed(client: Client, secret: str) -> Client:
 
 
 def test_r13_brute_force(settings):
-    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     users = get_user_model().objects
     accounts = LIMIT + 2
     members = [UserFactory() for _ in range(accounts)]

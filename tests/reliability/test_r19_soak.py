@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import queue
 import random
+import re
 import sys
 import tempfile
 import threading
@@ -31,12 +32,13 @@ from campaigns.sends.services import sends_tick
 from club.events.models import Rsvp
 from club.membership.models import StripeEventInbox
 from club.membership.tasks import stripe_inbox_drain_task
+from config.celery import app
 from partners.api import ratelimit
 from partners.api.services.keys import api_key_cache_clear
 from partners.copromotions.models import PartnerRedemption
 from rewards.catalogue.models import Redemption
 from rewards.ledger.models import LedgerEntry
-from tests.membership_stripe import WEBHOOK_SECRET
+from tests.membership_stripe import POINTS_PER_INVOICE, WEBHOOK_SECRET
 
 from . import soak_checks as checks
 from .celery_workers import Workers
@@ -56,6 +58,7 @@ from .soak_world import (
     Runner,
     Tally,
     is_outage,
+    stripe_renewals,
     world_build,
 )
 
@@ -68,6 +71,19 @@ pytestmark = [
 
 SECONDS = float(os.environ.get("SOAK_SECONDS", 120))
 DRAIN_SECONDS = 120
+KILL_WAITS_FOR_DRAIN = 5.0  # seconds a kill waits for a worker's drain to hold a batch
+# A drain's batch is one transaction that began with SELECT ... FOR UPDATE on the inbox: it holds
+# a ROW SHARE lock on the table until it ends (nothing else takes that mode on the inbox: a
+# webhook's insert and the drain's final UPDATE take ROW EXCLUSIVE), and it has a transaction id
+# once it has locked rows. Its id (with the epoch, as txid_status wants it), or none.
+DRAIN_BATCH_SQL = (
+    "SELECT (pg_snapshot_xmax(pg_current_snapshot())::text::bigint >> 32 << 32) "
+    "| activity.backend_xid::text::bigint FROM pg_locks AS lock "
+    "JOIN pg_stat_activity AS activity ON activity.pid = lock.pid "
+    "WHERE lock.relation = %s::regclass AND lock.mode = 'RowShareLock' AND lock.granted "
+    "AND activity.backend_xid IS NOT NULL AND lock.pid <> pg_backend_pid() LIMIT 1"
+)
+DRAIN_DONE_IN_WORKER = re.compile(r"Task membership\.stripe_inbox_drain\[[0-9a-f-]+\] succeeded")
 
 
 def _ledger_rows() -> dict[int, tuple]:
@@ -79,6 +95,33 @@ def _sending_ids() -> set[int]:
     return set(Delivery.objects.filter(status=DeliveryStatus.SENDING).values_list("pk", flat=True))
 
 
+def _wait_for_drain_batch(stop: threading.Event) -> int | None:
+    """Wait (at most KILL_WAITS_FOR_DRAIN) until a worker's drain holds a batch of the inbox,
+    so that the kill lands in the middle of it: the batch's transaction id, or None."""
+    deadline = time.monotonic() + KILL_WAITS_FOR_DRAIN
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline and not stop.is_set():
+            cursor.execute(DRAIN_BATCH_SQL, [StripeEventInbox._meta.db_table])
+            row = cursor.fetchone()
+            if row:
+                return row[0]
+            time.sleep(0.002)
+    return None
+
+
+def _rolled_back(transaction_id: int) -> bool:
+    """Whether the transaction ended rolled back (PostgreSQL ends a killed client's at once)."""
+    deadline = time.monotonic() + 10
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT txid_status(%s)", [transaction_id])
+            status = cursor.fetchone()[0]
+            if status != "in progress":
+                return status == "aborted"
+            time.sleep(0.01)
+    return False
+
+
 def _chaos(schedule, started, stop, workers, private_redis, tally, replay, seed) -> None:
     rng = random.Random(seed * 31 + 7)
     try:
@@ -87,9 +130,12 @@ def _chaos(schedule, started, stop, workers, private_redis, tally, replay, seed)
                 if stop.wait(0.1):
                     return
             if action == "kill":
+                batch = _wait_for_drain_batch(stop)
                 workers.kill()
+                interrupted = batch is not None and _rolled_back(batch)  # not committed just before
                 with tally.lock:
                     tally.kills += 1
+                    tally.drains_interrupted += interrupted
                 tally.in_flight_at_kills |= _sending_ids()  # claimed by a dead worker: may go out twice
                 time.sleep(rng.uniform(0.2, 2.0))
                 workers.start()
@@ -152,6 +198,9 @@ def _drain(runner: Runner, stream: Stream, workers: Workers, tally: Tally) -> tu
     every delivery handed over (the due sender takes what lost its task with Redis). Returns
     the seconds it took and what was left unsettled (empty when it settled)."""
     started = time.monotonic()
+    rest = stream.stripe_rest()
+    if rest:
+        runner.run(Step(-1, "stripe", {"deliveries": rest}))
     held = stream.held_back()
     if held:
         runner.run(Step(-1, "billing", {"events": held}))
@@ -199,13 +248,18 @@ def test_r19_seeded_soak_keeps_every_invariant(settings, monkeypatch):
     api_key_cache_clear()
     ratelimit.local_windows.clear()
     monkeypatch.setenv("REDIS_URL", private_redis.url)  # what the worker processes are configured with
+    # ... and the cache's key prefix of this test: the drains in the workers clear the wake-up
+    # flag that the webhooks here set (with another prefix each event would wait for the beat)
+    monkeypatch.setenv("CACHE_KEY_PREFIX", settings.CACHES["default"]["KEY_PREFIX"])
 
     setup_started = time.monotonic()
     world = world_build(seed)
     setup_seconds = time.monotonic() - setup_started
     tally = Tally()
     runner = Runner(world, tally)
-    stream = Stream(seed, world.sizes, list(range(len(world.deliveries))))
+    stream = Stream(
+        seed, world.sizes, list(range(len(world.deliveries))), stripe_more=lambda: stripe_renewals(world)
+    )
     steps = stream.steps()
     work: queue.Queue = queue.Queue()  # unbounded: the chaos thread's replays never wait
     history: list = []
@@ -229,6 +283,9 @@ def test_r19_seeded_soak_keeps_every_invariant(settings, monkeypatch):
     stop = threading.Event()
     try:
         with workers.running():
+            # the test process publishes: every drain (the webhooks' wake-ups, the beat's) runs
+            # in the workers the chaos kills, never inline here
+            assert not app.conf.task_always_eager
             started = time.monotonic()
 
             def client_loop() -> None:
@@ -298,7 +355,7 @@ def test_r19_seeded_soak_keeps_every_invariant(settings, monkeypatch):
         violations += checks.ledger_sound(tally.snapshot)
         violations += checks.billing_idempotent(stream.billing)
         violations += checks.stripe_idempotent(
-            world.stories, world.fake_stripe, world.attack_ids, tally.delivered_stripe
+            world.stories, world.fake_stripe, world.attack_ids, tally.delivered_stripe, POINTS_PER_INVOICE
         )
         violations += checks.redemptions_sound(world.stocks, tally.redeem_answers)
         violations += checks.partner_sound(tally.partner_answers, world.other_partner_id)
@@ -313,9 +370,11 @@ def test_r19_seeded_soak_keeps_every_invariant(settings, monkeypatch):
             or Redemption.objects.filter(member_id=world.bad_member_id).exists()
         ):
             violations.append("bad input: the bad member's refused requests changed their points")
-        if tally.kills < 1 or private_redis.restarts < 1:
+        worker_drains = len(DRAIN_DONE_IN_WORKER.findall(log_text))
+        if tally.kills < 1 or private_redis.restarts < 1 or tally.drains_interrupted < 1:
             violations.append(
-                f"chaos: {tally.kills} kills, {private_redis.restarts} Redis restarts (>= 1 each)"
+                f"chaos: {tally.kills} kills ({tally.drains_interrupted} during a drain's batch), "
+                f"{private_redis.restarts} Redis restarts (>= 1 each)"
             )
 
         done = {
@@ -336,7 +395,8 @@ def test_r19_seeded_soak_keeps_every_invariant(settings, monkeypatch):
             f"r19: {elapsed:.0f} s (set-up {setup_seconds:.0f} s, drain {drained:.0f} s), seed {seed}, "
             f"steps {tally.steps}, events sent {tally.events_sent} (dups {billing.duplicates}, malformed "
             f"{len(billing.malformed)}, reversals {len(billing.reversed_ids)}), webhooks {tally.webhooks}, "
-            f"replays {tally.replays}, workers killed {tally.kills}, "
+            f"replays {tally.replays}, drains in workers {worker_drains}, workers killed {tally.kills} "
+            f"({tally.drains_interrupted} drains interrupted), "
             f"Redis restarts {private_redis.restarts}, outage retries {tally.outage_errors}, "
             f"deliveries {done['deliveries']} ({sms_count} SMS, "
             f"{done['suppressions']} suppressed), redemptions {done['redemptions']}, partner redemptions "

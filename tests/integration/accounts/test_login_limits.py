@@ -68,3 +68,40 @@ def test_a_successful_login_gives_its_attempt_back_to_the_address(client):
 
     # then: still checked (the successes did not count as failures)
     assert TOO_MANY not in fifth.content.decode()
+
+
+def test_behind_a_proxy_failed_logins_count_per_forwarded_client_not_per_spoofed_hop(settings):
+    # given: one proxy; an attacker fails five times, each time with another made-up hop in
+    # front of the address the proxy saw
+    settings.TRUSTED_PROXY_COUNT = 1
+    victims = [UserFactory() for _ in range(7)]
+    behind_proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for n, victim in enumerate(victims[:5]):
+        _login(Client(), victim.email, "wrong-guess", HTTP_X_FORWARDED_FOR=f"6.6.6.{n}, 198.51.100.7",
+               **behind_proxy)
+
+    # when: the attacker tries a right password, and another client of the same proxy logs in
+    attacker = _login(Client(), victims[5].email, DEFAULT_PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7",
+                      **behind_proxy)
+    neighbour = _login(Client(), victims[6].email, DEFAULT_PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.8",
+                       **behind_proxy)
+
+    # then: the attacker's address is spent; the neighbour's is not
+    assert TOO_MANY in attacker.content.decode()
+    assert neighbour.status_code == 302
+
+
+def test_a_malformed_forwarded_header_counts_as_the_peer_and_answers(settings):
+    # given: one proxy, and requests whose forwarded entry is garbage
+    settings.TRUSTED_PROXY_COUNT = 1
+    victims = [UserFactory() for _ in range(6)]
+    for victim in victims[:5]:
+        response = _login(Client(), victim.email, "wrong-guess", REMOTE_ADDR="10.0.0.2",
+                          HTTP_X_FORWARDED_FOR="garbage, ]]")
+        assert response.status_code == 200  # the form again, not a server error
+
+    # when: a right password from the same peer, without a header
+    response = _login(Client(), victims[5].email, DEFAULT_PASSWORD, REMOTE_ADDR="10.0.0.2")
+
+    # then: the five failures were counted against the peer
+    assert TOO_MANY in response.content.decode()
