@@ -13,10 +13,12 @@ page that shows a member's identifiers without an entry."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
 from club.audit.models import AuditEntry
@@ -51,6 +53,43 @@ def members_of_rows(model: type[models.Model], rows: Sequence[models.Model]) -> 
     return list(dict.fromkeys(owner_ids))
 
 
+# What may be a line, an account number or an email inside outside input ("unknown MSISDN +84...").
+IDENTIFIER_LIKE = re.compile(r"[\w.+@-]{5,}")
+MAX_TOKENS = 5_000
+
+
+def members_named_in_payloads(model: type[models.Model], rows: Sequence[models.Model]) -> list[int]:
+    """The members whose line, account number or login email appears in the payload columns
+    (``PAYLOADS`` of the registry: input kept as received) of ``rows``: a refused billing event
+    matched to no member may still quote a member's line. One query, none for other models."""
+    fields = [payload.field for payload in personal_data_registry().payloads if payload.model is model]
+    tokens: set[str] = set()
+    for row in rows:
+        for name in fields:
+            _tokens_of(getattr(row, name), tokens)
+    if not tokens:
+        return []
+    tokens |= {f"+{token}" for token in tokens if token.isdigit()}
+    tokens = set(sorted(tokens)[:MAX_TOKENS])
+    found = Member.objects.filter(
+        Q(msisdn__in=tokens) | Q(account_number__in=tokens) | Q(user__email__in=tokens)
+    ).values_list("pk", flat=True)
+    return sorted(found)
+
+
+def _tokens_of(value, into: set[str]) -> None:
+    if isinstance(value, dict):
+        for item in value.values():
+            _tokens_of(item, into)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _tokens_of(item, into)
+    elif isinstance(value, str | int) and not isinstance(value, bool):
+        text = str(value)
+        into.add(text.strip())
+        into.update(IDENTIFIER_LIKE.findall(text))
+
+
 def _direct_attname(model: type[models.Model], path: str) -> str | None:
     """The row's own column holding the owner's id when ``path`` is a field of the model
     (``member`` -> ``member_id``, or a plain ``member_id`` column); None for a longer path."""
@@ -80,9 +119,11 @@ def _members_shown(context) -> list[int]:
     rows = [row for row in context.get("object_list") or () if isinstance(row, models.Model)
             and not isinstance(row, AuditEntry)]  # the audit log names members by id only
     about = context.get("object")
-    found = members_of_rows(type(about), [about]) if isinstance(about, models.Model) else []
+    found = []
+    if isinstance(about, models.Model):
+        found = members_of_rows(type(about), [about]) + members_named_in_payloads(type(about), [about])
     if rows:
-        found += members_of_rows(type(rows[0]), rows)
+        found += members_of_rows(type(rows[0]), rows) + members_named_in_payloads(type(rows[0]), rows)
     return list(dict.fromkeys(found))
 
 

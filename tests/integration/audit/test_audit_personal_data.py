@@ -21,6 +21,7 @@ from partners.copromotions.services import (
     copromotion_submit,
 )
 from partners.copromotions.services.proposals import TERMS_LOG_ACTION
+from rewards.billing.models import QuarantinedEvent
 from rewards.ledger.services import points_grant
 from tests.factories import MemberFactory
 from tests.integration.audit.helpers import only_entry
@@ -241,3 +242,25 @@ def test_the_audit_log_and_refused_or_posted_requests_record_no_view(client, mem
 
     assert audit_log.status_code == 200 and refused.status_code in (302, 403)
     assert AuditEntry.objects.filter(action=PERSONAL_DATA_VIEWED).count() == 1  # the seed only
+
+
+def test_a_refused_event_quoting_a_members_line_records_that_member(client, member):
+    """A quarantined billing event is matched to no member, but its payload (declared in
+    rewards/billing/personal_data.py) may quote a member's line: the listing records whom it
+    named, in any of the line's spellings, and nobody for a line that is no member's."""
+    def quarantined(msisdn: str, n: int):
+        return QuarantinedEvent.objects.create(
+            raw={"event_id": f"bad-{n}", "msisdn": msisdn, "amount": "x"}, event_id=f"bad-{n}",
+            reason="bad_member", reasons=[f"amount: not a number (line {msisdn})"], source="api",
+            received_at=timezone.now(), digest=f"{n:064d}")
+
+    quarantined(member.msisdn.lstrip("+"), 1)
+    quarantined("+84999999999", 2)
+    staff = staff_with_mfa(is_superuser=True)
+    client.force_login(staff)
+
+    response = client.get(reverse("quarantinedevent:index"))
+
+    assert response.status_code == 200
+    viewed = AuditEntry.objects.filter(action=PERSONAL_DATA_VIEWED, user=staff)
+    assert list(viewed.values_list("member_id", flat=True)) == [member.pk]
