@@ -34,11 +34,13 @@ class AreaCSPMiddleware(CSPMiddleware):
             parts.config = settings.CSP_LAX_DIRECTIVES
         return parts
 
+    @cached_property
+    def reporting_endpoints(self) -> str:
+        return f'{settings.CSP_REPORT_GROUP}="{settings.CSP_REPORT_URL}"'
+
     def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         response = super().process_response(request, response)
-        response.headers.setdefault(
-            "Reporting-Endpoints", f'{settings.CSP_REPORT_GROUP}="{settings.CSP_REPORT_URL}"'
-        )
+        response.headers.setdefault("Reporting-Endpoints", self.reporting_endpoints)
         return response
 
 
