@@ -180,8 +180,8 @@ class _Cached:
 
 
 # A key's row is trusted while the keys' generation in Redis is the one read before the row was
-# (a revocation anywhere changes it), and for CACHE_SECONDS at most: the backstop for what does
-# not change the generation (a partner made inactive in the admin, a lost announcement).
+# (a revocation or a partner made inactive anywhere changes it), and for CACHE_SECONDS at most:
+# the backstop for what does not change the generation (a bulk update, a lost announcement).
 CACHE_SECONDS = 5.0
 _cache: dict[str, _Cached] = {}
 _last_touched: dict[int, float] = {}

@@ -14,6 +14,7 @@ from partners.api import key_generation
 from partners.api.models import ApiKey, Scope
 from partners.api.services import keys
 from partners.api.services.keys import api_key_check, api_key_revoke
+from partners.organisations.models import Partner
 from tests.integration.partners.copromotion_factories import partner_with_user
 from tests.integration.partners.partner_api_helpers import (  # noqa: F401
     BASE,
@@ -59,6 +60,26 @@ def test_a_row_cached_in_another_process_is_refused_at_the_next_request(
     keys._cache.update(other_process_cache)
 
     assert keys._cache[created.api_key.prefix].valid_until > keys.time.monotonic()
+    assert error_of(caller.get(PROMOTIONS)) == (401, "unauthenticated")
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_a_partner_made_inactive_is_refused_at_the_next_request_in_another_process(
+    client, generation_key, django_capture_on_commit_callbacks
+):
+    partner_user = partner_with_user()
+    created = key_for(partner_user, [Scope.PROMOTIONS_READ])
+    caller = Caller(client, created.secret)
+    assert caller.get(PROMOTIONS).status_code == 200
+    other_process_cache = dict(keys._cache)
+    partner = Partner.objects.get(pk=partner_user.partner_id)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        partner.is_active = False
+        partner.save()  # what the admin's edit form does
+    keys._cache.update(other_process_cache)
+
     assert error_of(caller.get(PROMOTIONS)) == (401, "unauthenticated")
 
 
