@@ -44,10 +44,21 @@ def _revoked_in_the_database_only(api_key: ApiKey) -> None:
     ApiKey.objects.filter(pk=api_key.pk).update(revoked_at=timezone.now())
 
 
+def _revoke(partner_user, created) -> None:
+    api_key_revoke(partner_id=partner_user.partner_id, key_id=created.api_key.pk)
+
+
+def _partner_made_inactive(partner_user, created) -> None:
+    partner = Partner.objects.get(pk=partner_user.partner_id)
+    partner.is_active = False
+    partner.save()  # what the admin's edit form does
+
+
 @pytest.mark.redis
 @pytest.mark.django_db
+@pytest.mark.parametrize("change", [_revoke, _partner_made_inactive], ids=["revoked", "partner-inactive"])
 def test_a_row_cached_in_another_process_is_refused_at_the_next_request(
-    client, generation_key, django_capture_on_commit_callbacks
+    client, generation_key, django_capture_on_commit_callbacks, change
 ):
     partner_user = partner_with_user()
     created = key_for(partner_user, [Scope.PROMOTIONS_READ])
@@ -56,30 +67,10 @@ def test_a_row_cached_in_another_process_is_refused_at_the_next_request(
     other_process_cache = dict(keys._cache)  # what another web process holds after the same call
 
     with django_capture_on_commit_callbacks(execute=True):
-        api_key_revoke(partner_id=partner_user.partner_id, key_id=created.api_key.pk)
+        change(partner_user, created)
     keys._cache.update(other_process_cache)
 
     assert keys._cache[created.api_key.prefix].valid_until > keys.time.monotonic()
-    assert error_of(caller.get(PROMOTIONS)) == (401, "unauthenticated")
-
-
-@pytest.mark.redis
-@pytest.mark.django_db
-def test_a_partner_made_inactive_is_refused_at_the_next_request_in_another_process(
-    client, generation_key, django_capture_on_commit_callbacks
-):
-    partner_user = partner_with_user()
-    created = key_for(partner_user, [Scope.PROMOTIONS_READ])
-    caller = Caller(client, created.secret)
-    assert caller.get(PROMOTIONS).status_code == 200
-    other_process_cache = dict(keys._cache)
-    partner = Partner.objects.get(pk=partner_user.partner_id)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        partner.is_active = False
-        partner.save()  # what the admin's edit form does
-    keys._cache.update(other_process_cache)
-
     assert error_of(caller.get(PROMOTIONS)) == (401, "unauthenticated")
 
 
