@@ -44,6 +44,8 @@ COUNTERS: dict[str, tuple[tuple[str, ...], str]] = {
                          "Contacts not made, by channel and the first cap or rule that refused them."),
     "http_requests": (("area", "status"),
                       "Requests to the partner API, the webhooks and the operator API, by status."),
+    "csp_violations": (("directive",),
+                       "Content-Security-Policy violations reported by browsers, by directive."),
 }
 
 

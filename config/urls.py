@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.language_views import language_switch
+from config.csp_reports import csp_report
 from config.health import healthz
 from config.metrics import metrics
 from partners.api.api import urls as partner_api_urls
@@ -19,6 +20,7 @@ ADMIN_PREFIX = "admin/"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("ops/metrics", metrics, name="ops_metrics"),  # token or superuser (docs/observability.md)
+    path(settings.CSP_REPORT_URL.lstrip("/"), csp_report, name="csp_report"),  # docs/security.md
     path("api/operator/v1/", operator_api.urls),
     path("api/member/v1/", member_api.urls),
     path("api/partner/v1/", partner_api_urls),  # docs/partners.md, "Partner API"

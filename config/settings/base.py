@@ -283,6 +283,11 @@ if TRUSTED_PROXY_COUNT < 0:
 INSTALLED_APPS += ["csp"]
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
                   "config.csp.AreaCSPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("config.csp.AreaCSPMiddleware") + 1,
+                  "config.csp.PermissionsPolicyMiddleware")
+CSP_REPORT_URL = "/csp-report"
+CSP_REPORT_GROUP = "csp"
+CSP_REPORT_MAX_BYTES = 16 * 1024
 # The site, the member portal, the account pages and the partner portal: our own files only,
 # no inline script or style of any kind (no <script> body, on*= handler, style="" or <style>).
 # form-action lets the membership checkout redirect to Stripe after its form is posted.
@@ -300,6 +305,10 @@ CONTENT_SECURITY_POLICY = {
         # 'self': the admin's live preview frames the member-facing rendering of a campaign or
         # a page (X-Frame-Options DENY still keeps every other view out of any frame)
         "frame-ancestors": ["'self'"],
+        # where browsers send what the policy blocked (config/csp_reports.py): report-uri for
+        # those without the Reporting API, report-to names the group of Reporting-Endpoints
+        "report-uri": [CSP_REPORT_URL],
+        "report-to": [CSP_REPORT_GROUP],
     },
 }
 # The Wagtail admin (and its login screens under the same prefix) still needs inline scripts
@@ -313,6 +322,17 @@ CSP_LAX_DIRECTIVES = {
     "frame-src": ["'self'"],
     "frame-ancestors": ["'self'"],
 }
+# Permissions-Policy on every response (config.csp.PermissionsPolicyMiddleware): no page of ours
+# uses these browser features, so none may, nor any frame. payment too: the membership checkout
+# leaves for Stripe's own page, which sets its own policy.
+PERMISSIONS_POLICY = {
+    feature: [] for feature in (
+        "accelerometer", "autoplay", "bluetooth", "camera", "display-capture", "geolocation",
+        "gyroscope", "hid", "idle-detection", "magnetometer", "microphone", "midi", "payment",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}
+PERMISSIONS_POLICY["fullscreen"] = ["self"]
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no staff email hash sent to a third party, no img-src hole
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # the admin's browsers ask no outside server (connect-src)
 

@@ -59,6 +59,9 @@ TROIKA_RATE_LIMITS = {
     # Guesses at the sign-up SMS code, counted before the comparison (allauth counts them in
     # the session, which parallel requests would each read as 0).
     "verify_phone_code": {"target": (5, 600), "ip": (20, 600)},
+    # Reports of CSP violations (config/csp_reports.py): a page with a broken asset reports a
+    # few at each view; more than this from one address is noise or abuse.
+    "csp_report": {"ip": (env.int("CSP_REPORTS_PER_IP_PER_MINUTE", default=60), 60)},
 }
 # --- end of brute-force limits ---
 # The sign-up SMS carries six digits, which a phone keypad types, not allauth's default letters.

@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja.security import HttpBearer
 
 from .errors import ApiError
-from .ratelimit import ratelimit_hit
-from .services.keys import KeyPrincipal, api_key_authenticate
+from .services.keys import KeyPrincipal, api_key_check
 
 
 class PartnerKey(HttpBearer):
@@ -18,10 +17,10 @@ class PartnerKey(HttpBearer):
         self.scope = scope
 
     def authenticate(self, request, token: str) -> KeyPrincipal | None:
-        principal = api_key_authenticate(raw=token)
-        if principal is None:
+        check = api_key_check(raw=token)
+        if check is None:
             return None
-        decision = ratelimit_hit(key_id=principal.key_id, limit=principal.rate_limit_per_minute)
+        principal, decision = check.principal, check.rate
         if not decision.allowed:
             raise ApiError(
                 429, "rate_limited",

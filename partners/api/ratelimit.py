@@ -1,10 +1,12 @@
 """Per-key rate limits: a fixed one-minute window counted atomically in Redis.
 
 One Lua script per request: ``INCR`` the key's counter for the current minute, give it a
-time-out on its first hit, and answer (count, seconds left in the window). Being one script it
-is atomic, so parallel requests on any number of web processes cannot pass the limit. A fixed
-window lets a client send up to twice its limit across a minute boundary (the end of one window
-and the start of the next); that is the documented price of one key and one round trip.
+time-out on its first hit, and answer (count, seconds left in the window, and the keys'
+generation of ``key_generation.py``, which tells the key check whether its cached row still
+holds). Being one script it is atomic, so parallel requests on any number of web processes
+cannot pass the limit. A fixed window lets a client send up to twice its limit across a minute
+boundary (the end of one window and the start of the next); that is the documented price of one
+key and one round trip.
 
 Without ``REDIS_URL`` (the embedded mode: one process) and when Redis does not answer, the
 limit is counted in this process instead: fail-open to a local limit. A Redis outage must not
@@ -23,11 +25,20 @@ from functools import lru_cache
 
 from django.conf import settings
 
+from .key_generation import (
+    LOCAL_GENERATION,
+    READ_OR_CREATE_LUA,
+    as_text,
+    generation_key,
+    redis_client_for,
+    redis_url,
+)
+
 logger = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 60
 
-_LUA = """
+_LUA = READ_OR_CREATE_LUA + """
 local hits = redis.call('INCR', KEYS[1])
 if hits == 1 then
   redis.call('EXPIRE', KEYS[1], ARGV[1])
@@ -37,7 +48,7 @@ if ttl < 0 then
   redis.call('EXPIRE', KEYS[1], ARGV[1])
   ttl = tonumber(ARGV[1])
 end
-return {hits, ttl}
+return {hits, ttl, key_generation(KEYS[2])}
 """
 
 
@@ -48,6 +59,7 @@ class RateDecision:
     remaining: int
     retry_after: int  # seconds until the window resets (what a 429's Retry-After says)
     counted_in: str  # "redis" or "process"
+    key_generation: str | None  # read in the same call (key_generation.py); None: Redis is down
 
 
 def key_prefix() -> str:
@@ -55,19 +67,8 @@ def key_prefix() -> str:
 
 
 @lru_cache(maxsize=4)
-def _client_for(url: str):
-    import redis
-
-    return redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
-
-
-@lru_cache(maxsize=4)
 def _script_for(client):
     return client.register_script(_LUA)
-
-
-def _redis_url() -> str:
-    return getattr(settings, "PARTNER_API_RATELIMIT_REDIS_URL", None) or settings.REDIS_URL
 
 
 class _LocalWindows:
@@ -100,12 +101,15 @@ def ratelimit_hit(*, key_id: int, limit: int) -> RateDecision:
     now = time.time()
     window = int(now // WINDOW_SECONDS)
     redis_key = f"{key_prefix()}{key_id}:{window}"
-    url = _redis_url()
+    url = redis_url()
     counted_in = "process"
+    generation = None if url else LOCAL_GENERATION
     if url:
         try:
-            client = _client_for(url)
-            hits, ttl = _script_for(client)(keys=[redis_key], args=[WINDOW_SECONDS + 1], client=client)
+            client = redis_client_for(url)
+            hits, ttl, generation = _script_for(client)(
+                keys=[redis_key, generation_key()], args=[WINDOW_SECONDS + 1], client=client
+            )
             counted_in = "redis"
             retry_after = max(1, min(int(ttl), math.ceil((window + 1) * WINDOW_SECONDS - now)))
         except Exception as exc:  # redis.RedisError, OSError: Redis is down; fail open, counted here
@@ -116,5 +120,5 @@ def ratelimit_hit(*, key_id: int, limit: int) -> RateDecision:
     hits = int(hits)
     return RateDecision(
         allowed=hits <= limit, limit=limit, remaining=max(0, limit - hits), retry_after=retry_after,
-        counted_in=counted_in,
+        counted_in=counted_in, key_generation=as_text(generation),
     )

@@ -7,7 +7,7 @@ it is not stored, not put in the session, not logged.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,7 +16,14 @@ from partners.organisations.access import partner_admin_required
 
 from .forms import ApiKeyCreateForm
 from .selectors import api_keys_for_partner
-from .services.keys import ApiKeyError, CreatedKey, api_key_create, api_key_revoke, api_key_rotate
+from .services.keys import (
+    ApiKeyError,
+    ApiKeyNotFound,
+    CreatedKey,
+    api_key_create,
+    api_key_revoke,
+    api_key_rotate,
+)
 
 TEMPLATE = "partners/portal/api_keys.html"
 
@@ -63,6 +70,8 @@ def api_key_rotate_view(request: HttpRequest, key_id: str) -> HttpResponse:
         created = api_key_rotate(
             partner_id=request.partner_user.partner_id, key_id=_key_id(key_id), created_by=request.user
         )
+    except ApiKeyNotFound as exc:
+        raise Http404(str(exc)) from exc
     except ApiKeyError as exc:
         messages.error(request, str(exc))
         return redirect("partners:api_keys")
@@ -74,6 +83,8 @@ def api_key_rotate_view(request: HttpRequest, key_id: str) -> HttpResponse:
 def api_key_revoke_view(request: HttpRequest, key_id: str) -> HttpResponse:
     try:
         revoked = api_key_revoke(partner_id=request.partner_user.partner_id, key_id=_key_id(key_id))
+    except ApiKeyNotFound as exc:
+        raise Http404(str(exc)) from exc
     except ApiKeyError as exc:
         messages.error(request, str(exc))
     else:

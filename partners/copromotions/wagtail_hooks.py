@@ -28,7 +28,7 @@ from partners.settlement.wagtail_hooks import RevenueViewSet, StatementViewSet
 from .models import CoPromotion
 from .selectors import copromotion_stats
 from .services import CoPromotionError, copromotion_terms_set
-from .services.proposals import TERMS_LOG_ACTION
+from .services.proposals import APPROVED_LOG_ACTION, REJECTED_LOG_ACTION, TERMS_LOG_ACTION
 
 PARTNERS_MENU_ORDER = 140  # after Campaigns (130)
 
@@ -187,3 +187,5 @@ def register_partners_group():
 @hooks.register("register_log_actions")
 def register_copromotion_log_actions(actions):
     actions.register_action(TERMS_LOG_ACTION, _("Set co-promotion terms"), _("Set the co-promotion's terms"))
+    actions.register_action(APPROVED_LOG_ACTION, _("Approve co-promotion"), _("Approved the co-promotion"))
+    actions.register_action(REJECTED_LOG_ACTION, _("Reject co-promotion"), _("Rejected the co-promotion"))

@@ -7,9 +7,10 @@
   the Wagtail admin, a static file, /healthz), made here with the security settings that
   production computes (read from the production module in a subprocess, so the test follows
   any change to it), carry HSTS with includeSubDomains (preload only when opted in), nosniff,
-  a Referrer-Policy, X-Frame-Options and a Content-Security-Policy with frame-ancestors. The
-  policy of every area but the admin allows no inline script or style at all; the admin's is
-  laxer (docs/security.md).
+  a Referrer-Policy, X-Frame-Options, a Permissions-Policy that denies camera, microphone,
+  geolocation and payment, and a Content-Security-Policy with frame-ancestors and a report
+  endpoint (report-uri, report-to and Reporting-Endpoints). The policy of every area but the
+  admin allows no inline script or style at all; the admin's is laxer (docs/security.md).
 - No template of those areas holds what that policy would block: an inline ``<script>`` body,
   an ``on*=`` handler, a ``style`` attribute, a ``<style>`` element, a ``javascript:`` URL or an
   htmx attribute that evaluates code.
@@ -41,9 +42,10 @@ PRODUCTION_KEYS = [
     "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD",
     "SECURE_CONTENT_TYPE_NOSNIFF", "SECURE_REFERRER_POLICY", "SECURE_CROSS_ORIGIN_OPENER_POLICY",
     "X_FRAME_OPTIONS", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "CONTENT_SECURITY_POLICY",
-    "CSP_LAX_PATH_PREFIXES", "CSP_LAX_DIRECTIVES", "SILENCED_SYSTEM_CHECKS",
+    "CSP_LAX_PATH_PREFIXES", "CSP_LAX_DIRECTIVES", "SILENCED_SYSTEM_CHECKS", "PERMISSIONS_POLICY",
 ]
 SELF, NONE = ["'self'"], ["'none'"]
+DENIED_FEATURES = {"camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"}
 UNSAFE = ("'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "*", "http:", "https:")
 # Templates of the areas with the strict policy: every app's templates but the admin's screens
 # and the emails (mail clients need inline styles; no browser applies our CSP to them).
@@ -165,6 +167,9 @@ def test_r14_check_deploy_and_security_headers(settings, db):
         assert response["X-Frame-Options"] == "DENY", path
         csp = policy(response["Content-Security-Policy"])
         assert (csp["object-src"], csp["base-uri"], csp["default-src"]) == (NONE, SELF, SELF), path
+        assert (csp["report-uri"], csp["report-to"]) == (["/csp-report"], ["csp"]), path
+        assert response["Reporting-Endpoints"] == 'csp="/csp-report"', path
+        assert DENIED_FEATURES <= set(response["Permissions-Policy"].split(", ")), path
     # the pages were the real ones, not redirects to a login
     statuses = [response.status_code for _, response in responses]
     assert statuses == [200, 200, 200, 302, 200, 200, 200, 200, 200, 200, 404, 200, 302], statuses
@@ -183,6 +188,7 @@ def test_r14_check_deploy_and_security_headers(settings, db):
     assert (static.status_code, static["X-Content-Type-Options"], static["Strict-Transport-Security"],
             policy(static["Content-Security-Policy"])["script-src"]) == (
         200, "nosniff", "max-age=31536000; includeSubDomains", SELF)
+    assert DENIED_FEATURES <= set(static["Permissions-Policy"].split(", "))
 
     # then: with the opt-in, HSTS asks to be preloaded
     settings.SECURE_HSTS_PRELOAD = preloaded["SECURE_HSTS_PRELOAD"]

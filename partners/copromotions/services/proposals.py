@@ -41,6 +41,8 @@ PROPOSAL_FIELDS = (
 )
 TERMS_FIELDS = ("funding_per_redemption", "price_per_point", "revenue_share_percent")
 TERMS_LOG_ACTION = "troika.copromotion_terms_set"
+APPROVED_LOG_ACTION = "troika.copromotion_approved"
+REJECTED_LOG_ACTION = "troika.copromotion_rejected"
 SEGMENT_CODES = frozenset(code for code, _label in Segment.choices if code)
 
 
@@ -134,9 +136,11 @@ def copromotion_approve(
             return copromotion
         if copromotion.state == CoPromotionState.DRAFT:
             raise CoPromotionError("not_submitted", _("A draft cannot be approved."))
+        state_before = copromotion.state
         copromotion.state = CoPromotionState.APPROVED
         copromotion.decided_at, copromotion.decided_by_id = at or timezone.now(), user_id
         copromotion.save(update_fields=["state", "decided_at", "decided_by"])
+        _log_decision(copromotion, APPROVED_LOG_ACTION, user_id=user_id, state_before=state_before)
     return copromotion
 
 
@@ -150,12 +154,34 @@ def copromotion_reject(
             raise CoPromotionError("terms_locked", _("An approved co-promotion cannot be rejected."))
         if copromotion.state == CoPromotionState.DRAFT:
             raise CoPromotionError("not_submitted", _("A draft cannot be rejected."))
+        state_before, comment_before = copromotion.state, copromotion.review_comment
         copromotion.state = CoPromotionState.REJECTED
         copromotion.decided_at, copromotion.decided_by_id = at or timezone.now(), user_id
         if comment:
             copromotion.review_comment = comment
         copromotion.save(update_fields=["state", "decided_at", "decided_by", "review_comment"])
+        _log_decision(copromotion, REJECTED_LOG_ACTION, user_id=user_id, state_before=state_before,
+                      comment_before=comment_before)
     return copromotion
+
+
+def _log_decision(
+    copromotion: CoPromotion, action: str, *, user_id: int | None, state_before: str,
+    comment_before: str | None = None,
+) -> None:
+    """The audit entry of an approval or a rejection (docs/audit.md), in its transaction: who
+    decided, the state before and after, and the settlement terms as they stood when decided
+    (approved: the terms that lock)."""
+    changes = {"state": [state_before, copromotion.state]}
+    if comment_before is not None and comment_before != copromotion.review_comment:
+        changes["review_comment"] = [comment_before, copromotion.review_comment]
+    terms = {name: _as_text(getattr(copromotion, name)) for name in TERMS_FIELDS}
+    log(instance=copromotion, action=action, user=get_user_model().objects.filter(pk=user_id).first(),
+        changes=changes, data={"terms": terms, "campaign_id": copromotion.campaign_id})
+
+
+def _as_text(value) -> str | None:
+    return None if value is None else str(value)
 
 
 def _lock(copromotion_id: int, partner_id: int) -> CoPromotion:

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from partners.api.models import ApiKey, ApiKeyState, Scope
@@ -215,13 +216,26 @@ def test_the_portal_rotates_and_revokes_only_its_own_partners_keys(client):
     revoked = client.post(f"{PAGE}{mine.api_key.pk}/revoke/")
 
     assert rotated.status_code == 200 and "new-key-secret" in rotated.content.decode()
-    assert refused_rotate.status_code == 302 and refused_revoke.status_code == 302
+    assert refused_rotate.status_code == 404 and refused_revoke.status_code == 404
     assert revoked.status_code == 302
     their_row = ApiKey.objects.get(pk=theirs.api_key.pk)
     assert their_row.revoked_at is None and their_row.expires_at is None
     assert ApiKey.objects.filter(partner_id=other.partner_id).count() == 1
     assert ApiKey.objects.get(pk=mine.api_key.pk).state() == ApiKeyState.REVOKED
     assert ApiKey.objects.filter(partner_id=admin.partner_id).count() == 2
+    assert Caller(Client(), theirs.secret).get(PROMOTIONS).status_code == 200
+
+
+@pytest.mark.parametrize("action", ["rotate", "revoke"])
+@pytest.mark.parametrize("key_id", ["999999", "abc"], ids=["unknown", "not-a-number"])
+def test_the_portal_answers_404_for_a_key_id_that_is_not_its_own(client, action, key_id):
+    admin = partner_with_user()
+    partner_login(client, admin.user)
+
+    response = client.post(f"{PAGE}{key_id}/{action}/")
+
+    assert response.status_code == 404
+    assert not ApiKey.objects.exists()
 
 
 def test_an_analyst_cannot_open_the_keys_page_or_act(client):
