@@ -13,6 +13,7 @@ from django.urls import reverse
 from campaigns.audiences.models import Audience
 from campaigns.models import Campaign
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +36,7 @@ def log_in(page, live_server, group: str = "", permissions: tuple[str, ...] = ()
     if group:
         user.groups.add(Group.objects.get(name=group))
     client = Client()
-    client.force_login(user)
+    login_with_mfa(client, user)
     page.context.clear_cookies()
     page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
                                "url": live_server.url}])
