@@ -30,8 +30,9 @@ def approval_workflow(transactional_db):
 
 
 def log_in(page, live_server, group: str = "", permissions: tuple[str, ...] = ()) -> None:
-    """The admin's own login needs a TOTP code; the session of a logged-in client is the
-    same thing for the screens under test. ``group``: one migration campaigns 0002 creates."""
+    """The admin's own login needs a TOTP code; a client's session with the password and TOTP
+    steps recorded (``login_with_mfa``) is the same thing for the screens under test.
+    ``group``: one migration campaigns 0002 creates."""
     user = staff_with_mfa(*permissions)
     if group:
         user.groups.add(Group.objects.get(name=group))
