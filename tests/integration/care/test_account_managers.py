@@ -202,7 +202,7 @@ def test_the_export_holds_the_care_rows_and_the_erasure_blanks_what_staff_wrote(
 
 def test_the_assignment_and_contact_listings_show_their_rows(client):
     staff = staff_with_mfa(is_superuser=True)
-    client.force_login(staff)
+    login_with_mfa(client, staff)
     members = MemberFactory.create_batch(3, customer_type="enterprise")
     lan = manager("Lan")
     for member in members:
