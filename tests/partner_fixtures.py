@@ -6,19 +6,13 @@ a TOTP authenticator exists and the session records a passed MFA step.
 
 from __future__ import annotations
 
-import time
-
 import factory
-from allauth.account.internal.flows.login import (
-    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
-    AUTHENTICATION_METHODS_SESSION_KEY,
-)
-from allauth.mfa import app_settings as mfa_settings
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 
 from partners.organisations.models import Partner, PartnerRole, PartnerUser
 from tests.factories import UserFactory
+from tests.mfa_login import login_with_mfa, totp_activate, totp_now
+
+__all__ = ["PartnerFactory", "PartnerUserFactory", "partner_login", "totp_activate", "totp_now"]
 
 
 class PartnerFactory(factory.django.DjangoModelFactory):
@@ -40,27 +34,6 @@ class PartnerUserFactory(factory.django.DjangoModelFactory):
     role = PartnerRole.ADMIN
 
 
-def totp_now(secret: str) -> str:
-    """The code an authenticator app shows now, by allauth's own TOTP helpers."""
-    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
-
-
-def totp_activate(user) -> str:
-    """Give ``user`` a TOTP authenticator; returns its secret."""
-    secret = generate_totp_secret()
-    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        TOTP.activate(user, secret)
-    return secret
-
-
 def partner_login(client, user) -> None:
     """Log ``user`` in with TOTP set up and the MFA step passed in this session."""
-    totp_activate(user)
-    client.force_login(user)
-    session = client.session
-    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": time.time(), "email": user.email},
-        {"method": "mfa", "at": time.time(), "type": "totp"},
-    ]
-    session.save()
+    login_with_mfa(client, user)

@@ -1,26 +1,24 @@
-"""The Wagtail admin is staff-only and staff must use MFA.
+"""The Wagtail admin is staff-only, and staff must have entered their second factor.
 
-- Anyone who can reach the admin (``is_staff``, a superuser, or a group with Wagtail's
-  ``access_admin`` permission) and has no TOTP authenticator can reach nothing but the pages
-  that set one up (and logout). A password alone never opens the admin.
-- A logged-in user without admin access who opens an admin page gets a clear 403, instead of
+- Only ``is_staff`` users (and superusers) reach an admin page. Anyone else logged in gets a
+  clear 403, even with Wagtail's ``access_admin`` permission through a group, instead of
   Wagtail's redirect to the login page (which, being allauth's, would send a logged-in user
   straight back: a redirect loop).
+- Staff reach nothing but the pages of ``ALLOWED_PREFIXES`` (login, MFA, logout) until this
+  session has passed MFA (``club.accounts.mfa``): without a TOTP authenticator they are sent to
+  set one up, without a code entered in this session they are sent to enter one. A password
+  alone never opens the admin.
 """
 
 from __future__ import annotations
 
-from allauth.mfa.models import Authenticator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
-MFA_SETUP_URL_NAME = "mfa_activate_totp"
+from .mfa import mfa_refusal
+
 ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/healthz")
-ADMIN_ACCESS_PERMISSION = "wagtailadmin.access_admin"
-
-
-def user_has_totp(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+ADMIN_FORBIDDEN_TEMPLATE = "account/admin_forbidden.html"
 
 
 class StaffMfaRequiredMiddleware:
@@ -37,12 +35,9 @@ class StaffMfaRequiredMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or request.path.startswith(ALLOWED_PREFIXES):
             return self.get_response(request)
-        is_admin_path = self._is_admin_path(request.path)
-        needs_mfa = user.is_staff or user.is_superuser
-        if is_admin_path and not needs_mfa:
-            if not user.has_perm(ADMIN_ACCESS_PERMISSION):
-                return render(request, "account/admin_forbidden.html", status=403)
-            needs_mfa = True
-        if needs_mfa and not user_has_totp(user):
-            return redirect(f"{reverse(MFA_SETUP_URL_NAME)}?next={request.get_full_path()}")
-        return self.get_response(request)
+        is_staff = user.is_staff or user.is_superuser
+        if not is_staff:
+            if self._is_admin_path(request.path):
+                return render(request, ADMIN_FORBIDDEN_TEMPLATE, status=403)
+            return self.get_response(request)
+        return mfa_refusal(request) or self.get_response(request)

@@ -4,6 +4,11 @@
 removes what it no longer lists (model, page and collection permissions, approval tasks), and
 never adds or removes a group's members. It runs after every ``migrate`` (``post_migrate``,
 once, after the last app) and from ``manage.py sync_roles``.
+
+Wagtail's migrations create two groups of their own, "Editors" and "Moderators", with the
+admin and page permissions on the whole tree. They are not roles: the sync empties them of
+every permission (so that putting someone in one grants nothing roles.py does not define) and
+leaves the groups and their members in place.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from wagtail.models import Collection, GroupApprovalTask, GroupCollectionPermiss
 from .roles import ROLES, ROOT_PAGE, Role, role_definition_problems
 
 DEFINITION_ERROR = "club.accounts.roles: "
+WAGTAIL_DEFAULT_GROUPS = ("Editors", "Moderators")
 
 
 class RoleDefinitionError(Exception):
@@ -126,6 +132,13 @@ def _sync_approval_tasks(group: Group, role: Role) -> None:
         task.groups.remove(group)
 
 
+def _permissions_emptied(group: Group, result: RolesSyncResult) -> None:
+    no_role = Role(key="", name=group.name, description="")
+    _sync_model_permissions(group, set(), result)
+    _sync_page_permissions(group, no_role, {}, result)
+    _sync_collection_permissions(group, no_role, result)
+
+
 @transaction.atomic
 def roles_sync(*, strict: bool = True) -> RolesSyncResult:
     """Create or update one group per role. ``strict``: a permission the definitions name but
@@ -151,5 +164,7 @@ def roles_sync(*, strict: bool = True) -> RolesSyncResult:
         _sync_page_permissions(group, role, by_name, result)
         _sync_collection_permissions(group, role, result)
         _sync_approval_tasks(group, role)
+    for group in Group.objects.filter(name__in=WAGTAIL_DEFAULT_GROUPS):
+        _permissions_emptied(group, result)
     result.unknown_permissions = tuple(sorted(unknown))
     return result

@@ -10,8 +10,9 @@ A page opens only for a logged-in user who
 1. acts for a partner (has a ``PartnerUser``), and is not staff (a partner user is an outsider);
 2. whose partner is active;
 3. has a TOTP authenticator (else: sent to set one up, then back);
-4. passed MFA in this session: entered a TOTP or recovery code at login or re-authentication, or
-   set up TOTP in this session (else: asked for a code, then back).
+4. passed MFA in this session: entered a TOTP or recovery code at login or re-authentication
+   (else: asked for a code, then back). Setting TOTP up is not entering a code: the session
+   that just did so is asked for one (``club.accounts.mfa``, the admin's rule too).
 """
 
 from __future__ import annotations
@@ -19,23 +20,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from allauth.account.internal.flows.login import get_authentication_records
-from allauth.mfa.models import Authenticator
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import urlencode
+from django.shortcuts import render
+
+from club.accounts.mfa import mfa_refusal
 
 from .models import PartnerUser
 
-MFA_SETUP_URL_NAME = "mfa_activate_totp"
-MFA_REAUTHENTICATE_URL_NAME = "mfa_reauthenticate"
-# Set by ``mark_mfa_activated_in_session`` when the user sets TOTP up in this session (allauth
-# records a used code, not an activation; activating needs a valid code all the same).
-SESSION_MFA_ACTIVATED_KEY = "partners_mfa_activated_user"
 FORBIDDEN_TEMPLATE = "partners/portal/forbidden.html"
 
 
@@ -44,27 +38,6 @@ def partner_user_for(user) -> PartnerUser | None:
     if user is None or not user.is_authenticated:
         return None
     return PartnerUser.objects.select_related("partner").filter(user_id=user.pk).first()
-
-
-def user_has_totp(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-
-
-def mfa_passed_in_session(request: HttpRequest) -> bool:
-    records = get_authentication_records(request, request.user)
-    if any(record.get("method") == "mfa" for record in records):
-        return True
-    return request.session.get(SESSION_MFA_ACTIVATED_KEY) == str(request.user.pk)
-
-
-def mark_mfa_activated_in_session(request: HttpRequest, user) -> None:
-    """Called when ``user`` sets TOTP up in this session (allauth's ``authenticator_added``)."""
-    if request is not None and hasattr(request, "session") and user is not None:
-        request.session[SESSION_MFA_ACTIVATED_KEY] = str(user.pk)
-
-
-def _with_next(url_name: str, request: HttpRequest) -> str:
-    return f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}"
 
 
 def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
@@ -81,10 +54,8 @@ def partner_gate(request: HttpRequest, *, admin_only: bool = False) -> HttpRespo
         return _forbidden(request, "not_partner_user")
     if not partner_user.partner.is_active:
         return _forbidden(request, "partner_inactive")
-    if not user_has_totp(request.user):
-        return redirect(_with_next(MFA_SETUP_URL_NAME, request))
-    if not mfa_passed_in_session(request):
-        return redirect(_with_next(MFA_REAUTHENTICATE_URL_NAME, request))
+    if refused := mfa_refusal(request):
+        return refused
     if admin_only and not partner_user.is_admin:
         return _forbidden(request, "admin_only")
     request.partner_user = partner_user

@@ -13,6 +13,7 @@ from django.urls import reverse
 from campaigns.audiences.models import Audience
 from campaigns.models import Campaign
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -29,13 +30,14 @@ def approval_workflow(transactional_db):
 
 
 def log_in(page, live_server, group: str = "", permissions: tuple[str, ...] = ()) -> None:
-    """The admin's own login needs a TOTP code; the session of a logged-in client is the
-    same thing for the screens under test. ``group``: one migration campaigns 0002 creates."""
+    """The admin's own login needs a TOTP code; a client's session with the password and TOTP
+    steps recorded (``login_with_mfa``) is the same thing for the screens under test.
+    ``group``: one migration campaigns 0002 creates."""
     user = staff_with_mfa(*permissions)
     if group:
         user.groups.add(Group.objects.get(name=group))
     client = Client()
-    client.force_login(user)
+    login_with_mfa(client, user)
     page.context.clear_cookies()
     page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
                                "url": live_server.url}])

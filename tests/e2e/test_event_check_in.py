@@ -14,6 +14,7 @@ from club.events.models import Rsvp
 from tests.factories import MemberFactory, UserFactory
 from tests.integration.events.conftest import make_event, make_index
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 from .conftest import log_in
 
@@ -24,7 +25,7 @@ def staff_session(page, live_server) -> None:
     """The admin's own login needs a TOTP code; a logged-in client's session is the same thing
     for the screen under test (as in test_campaign_admin)."""
     client = Client()
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin", "events.check_in_rsvp"))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin", "events.check_in_rsvp"))
     page.context.clear_cookies()
     page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
                                "url": live_server.url}])

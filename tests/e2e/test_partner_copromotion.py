@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from partners.copromotions.models import CoPromotion
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 from tests.partner_fixtures import PartnerUserFactory, partner_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -48,7 +49,7 @@ def as_staff(page, live_server, group: str) -> None:
     user = staff_with_mfa()
     user.groups.add(Group.objects.get(name=group))
     client = Client()
-    client.force_login(user)
+    login_with_mfa(client, user)
     use_session(page, live_server, client)
 
 

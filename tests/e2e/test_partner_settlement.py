@@ -10,6 +10,7 @@ from django.urls import reverse
 from partners.settlement.models import Statement, StatementState
 from tests.integration.members.factories_admin import staff_with_mfa
 from tests.integration.partners.settlement_helpers import build_month
+from tests.mfa_login import login_with_mfa
 from tests.partner_fixtures import partner_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -28,7 +29,7 @@ def test_finance_issues_a_statement_and_the_partner_downloads_it(page, live_serv
         "wagtailadmin.access_admin", "settlement.view_statement", "settlement.approve_statement",
     )
     client = Client()
-    client.force_login(finance)
+    login_with_mfa(client, finance)
     use_session(page, live_server, client)
 
     # given: finance prepares the month in the admin

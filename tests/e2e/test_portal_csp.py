@@ -19,7 +19,8 @@ from club.events.models import EventPage
 from club.events.services.rsvp import rsvp_create
 from tests.integration.contact.conftest import _gate_prefix  # noqa: F401 (a fixture, used below)
 from tests.integration.members.factories_admin import staff_with_mfa
-from tests.partner_fixtures import PartnerUserFactory, partner_login
+from tests.mfa_login import login_with_mfa
+from tests.partner_fixtures import PartnerUserFactory
 
 from .conftest import log_in
 from .test_portal_accessibility import LAN, UNLINKED_EMAIL, club  # noqa: F401 (a fixture, used below)
@@ -87,7 +88,7 @@ def _session_cookie(page, live_server, user, *, mfa_passed: bool = False) -> Non
     portal's own logins need a TOTP code: tests/e2e/test_campaign_admin.py does the same)."""
     client = Client()
     if mfa_passed:
-        partner_login(client, user)
+        login_with_mfa(client, user)
     else:
         client.force_login(user)
     page.context.clear_cookies()
@@ -161,7 +162,7 @@ def test_no_page_of_the_site_and_portals_violates_the_policy(page, live_server, 
 def test_the_admin_keeps_within_its_own_policy(page, live_server, shot, club):  # noqa: F811
     # given: staff with MFA and the rights to edit pages
     staff = staff_with_mfa("wagtailadmin.access_admin", is_superuser=True)
-    _session_cookie(page, live_server, staff)
+    _session_cookie(page, live_server, staff, mfa_passed=True)
     visits = Visits(page, shot)
     home = EventPage.objects.get(slug="vip-football-night").get_parent().get_parent()
 

@@ -14,6 +14,7 @@ from club.members.models import Member, Segment
 from club.profiles.models import SegmentRuleSet
 from tests.integration.members.factories_admin import staff_with_mfa
 from tests.integration.segments.helpers import member_with_profile
+from tests.mfa_login import login_with_mfa
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +26,7 @@ PERMISSIONS = ("wagtailadmin.access_admin", "profiles.change_segmentruleset",
 def log_in(page, live_server) -> None:
     """The admin's own login needs a TOTP code; a logged-in client's session does the same."""
     client = Client()
-    client.force_login(staff_with_mfa(*PERMISSIONS))
+    login_with_mfa(client, staff_with_mfa(*PERMISSIONS))
     page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
                                "url": live_server.url}])
 

@@ -312,6 +312,12 @@ def test_r13_brute_force(settings):
     staff_secret, partner_secret = totp_activate(mfa_staff), totp_activate(mfa_partner)
     sessions = [_password_only_client(u) for u in (bare_staff, mfa_staff, bare_partner, mfa_partner)]
     reachable = [hit for client in sessions for hit in _reachable(client, [*admin_paths, *partner_paths])]
+    totp_activate(bare_staff)  # TOTP set up after that session logged in with the password alone
+    forced_staff, forced_partner = Client(), Client()  # sessions that skipped every login step
+    forced_staff.force_login(mfa_staff)
+    forced_partner.force_login(mfa_partner)
+    late = [(sessions[0], admin_paths), (forced_staff, admin_paths), (forced_partner, partner_paths)]
+    reachable_without_the_code = [hit for client, paths in late for hit in _reachable(client, paths)]
     admin_after_code = _totp_passed(sessions[1], staff_secret).get("/admin/users/").status_code
     partner_after_code = _totp_passed(sessions[3], partner_secret).get("/partners/").status_code
 
@@ -324,13 +330,14 @@ def test_r13_brute_force(settings):
         f" parallel guesses compared, age 601 s refused; mfa {len(reachable)} of"
         f" {len(sessions) * (len(admin_paths) + len(partner_paths))} page visits reachable with a password"
         f" only ({len(admin_paths)} admin, {len(partner_paths)} partner pages x 4 sessions)"
+        f"; {len(reachable_without_the_code)} reachable by a session older than TOTP or force-logged-in"
         f", after the code admin {admin_after_code} partner {partner_after_code}"
     )
     assert blocked == {kind: (LIMIT + 1, LIMIT + 1) for kind in blocked}
     assert 1 <= checked_one_account <= LIMIT and 1 <= checked_one_ip <= LIMIT
     assert (reuse_refused, line_link_counted) == (reuse_tries, LIMIT)
     assert signup_compared <= LIMIT
-    assert reachable == []
+    assert reachable == [] and reachable_without_the_code == []
     assert (admin_after_code, partner_after_code) == (200, 200)
     burst_pks = [u.pk for u in [burst_account, *burst_targets]]
     assert not users.filter(pk__in=burst_pks, last_login__isnull=False).exists()

@@ -16,6 +16,7 @@ from rewards.tiers.models import Tier
 from tests.factories import MemberFactory, TierFactory
 from tests.integration.audit.helpers import auditor
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def names(entries, *keys) -> set[int]:
 
 
 def test_the_audit_log_filters_by_actor_action_type_dates_and_member(client, entries):
-    client.force_login(auditor())
+    login_with_mfa(client, auditor())
     tier_type = ContentType.objects.get_for_model(Tier)
     today = timezone.localdate()
 
@@ -78,7 +79,7 @@ def test_the_listing_and_the_detail_show_actor_object_and_changes(client):
         tier, "wagtail.publish", user=staff_with_mfa(email="carol@operator.test"),
         changes={"discount_percent": ["5.00", "7.00"]},
     )
-    client.force_login(auditor())
+    login_with_mfa(client, auditor())
 
     listing = client.get(INDEX_URL).content.decode()
     detail = client.get(reverse("audit_log:inspect", args=[entry.pk])).content.decode()
@@ -89,7 +90,7 @@ def test_the_listing_and_the_detail_show_actor_object_and_changes(client):
 
 def test_staff_without_the_permission_get_403_and_see_nothing(client, entries):
     staff = staff_with_mfa("wagtailadmin.access_admin", "members.view_member", "tiers.change_tier")
-    client.force_login(staff)
+    login_with_mfa(client, staff)
     entry = entries["made"]["alice edited gold"]
 
     responses = [client.get(INDEX_URL), client.get(RESULTS_URL),
@@ -101,7 +102,7 @@ def test_staff_without_the_permission_get_403_and_see_nothing(client, entries):
 
 
 def test_nobody_adds_edits_or_deletes_an_entry_in_the_admin(client, entries):
-    client.force_login(staff_with_mfa(is_superuser=True))
+    login_with_mfa(client, staff_with_mfa(is_superuser=True))
     entry = entries["made"]["alice edited gold"]
     before = list(AuditEntry.objects.order_by("pk").values())
 

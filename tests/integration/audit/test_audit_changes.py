@@ -22,6 +22,7 @@ from tests.integration.discounts.test_schedule_admin import form_data as schedul
 from tests.integration.earning.test_admin import rule_form
 from tests.integration.members.factories_admin import staff_with_mfa
 from tests.integration.tiers.test_admin import TIER_PERMISSIONS, tier_form
+from tests.mfa_login import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def existing_rows(rows):
 
 def login(client, *permissions, user=None):
     user = user or staff_with_mfa(*permissions)
-    client.force_login(user)
+    login_with_mfa(client, user)
     return user
 
 

@@ -28,6 +28,7 @@ from tests.integration.audit.helpers import only_entry
 from tests.integration.events.conftest import make_event, make_index
 from tests.integration.members.factories_admin import staff_with_mfa
 from tests.integration.partners.copromotion_factories import proposal
+from tests.mfa_login import login_with_mfa
 from tests.partner_fixtures import PartnerUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def no_personal_data_in(entry: AuditEntry, member) -> None:
 
 def test_a_staff_get_of_the_member_page_records_exactly_one_view(client, member):
     staff = staff_with_mfa(*MEMBER_VIEWER)
-    client.force_login(staff)
+    login_with_mfa(client, staff)
 
     response = client.get(reverse("member:inspect", args=[member.pk]))
 
@@ -70,7 +71,7 @@ def test_a_staff_get_of_the_member_page_records_exactly_one_view(client, member)
     ],
 )
 def test_each_screen_about_one_member_records_one_view_per_get(client, member, path, permissions):
-    client.force_login(staff_with_mfa(*MEMBER_VIEWER, *permissions))
+    login_with_mfa(client, staff_with_mfa(*MEMBER_VIEWER, *permissions))
 
     for _ in range(2):
         assert client.get(path.format(pk=member.pk)).status_code == 200
@@ -79,7 +80,7 @@ def test_each_screen_about_one_member_records_one_view_per_get(client, member, p
 
 
 def test_a_refused_view_records_nothing(client, member):
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin"))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin"))
 
     client.get(reverse("member:inspect", args=[member.pk]))
     client.get(f"/admin/rewards/ledger/{member.pk}/")
@@ -97,7 +98,7 @@ def test_the_member_portal_records_nothing(client, member):
 def test_an_attendance_export_records_who_downloaded_it(client):
     event = make_event(make_index())
     staff = staff_with_mfa(is_superuser=True)
-    client.force_login(staff)
+    login_with_mfa(client, staff)
 
     response = client.get(reverse("events_attendance_csv", args=(event.pk,)))
 
@@ -109,7 +110,7 @@ def test_an_attendance_export_records_who_downloaded_it(client):
 
 def test_a_manual_points_adjustment_records_the_balance_before_and_after(client, member):
     staff = staff_with_mfa(*LEDGER_ADJUSTER)
-    client.force_login(staff)
+    login_with_mfa(client, staff)
 
     client.post(f"/admin/rewards/ledger/{member.pk}/",
                 {"points": -20, "reason": "Duplicate credit of bill 4411", "request_key": uuid.uuid4()})
@@ -124,7 +125,7 @@ def test_a_manual_points_adjustment_records_the_balance_before_and_after(client,
 
 def test_a_member_edit_records_which_fields_changed_but_not_their_values(client, member):
     staff = staff_with_mfa(*MEMBER_VIEWER, "members.change_member")
-    client.force_login(staff)
+    login_with_mfa(client, staff)
     form = client.get(f"/admin/member/edit/{member.pk}/").context["form"]
     data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
     data.update(city="Đà Nẵng", msisdn="+84901234568")
@@ -147,7 +148,7 @@ def test_setting_co_promotion_terms_records_before_and_after(client):
                        user_id=partner_user.user_id)
     marketer = staff_with_mfa()
     marketer.groups.add(Group.objects.get(name="Marketers"))
-    client.force_login(marketer)
+    login_with_mfa(client, marketer)
     before = [None if value is None else str(value)
               for value in (copromotion.funding_per_redemption, copromotion.price_per_point)]
 
@@ -166,11 +167,11 @@ def test_setting_co_promotion_terms_records_before_and_after(client):
 
 def test_a_members_history_lists_who_looked_and_is_for_auditors_only(client, member):
     support = staff_with_mfa(*MEMBER_VIEWER, "members.change_member")
-    client.force_login(support)
+    login_with_mfa(client, support)
     client.get(reverse("member:inspect", args=[member.pk]))
 
     refused = client.get(reverse("member:history", args=[member.pk]))
-    client.force_login(staff_with_mfa(*MEMBER_VIEWER, "members.change_member", "audit.view_audit_log"))
+    login_with_mfa(client, staff_with_mfa(*MEMBER_VIEWER, "members.change_member", "audit.view_audit_log"))
     shown = client.get(reverse("member:history", args=[member.pk]))
 
     assert refused.status_code == 403 and support.email not in refused.content.decode()
@@ -180,7 +181,7 @@ def test_a_members_history_lists_who_looked_and_is_for_auditors_only(client, mem
 def test_a_page_of_the_member_list_records_one_view_per_member_shown(client, member):
     others = MemberFactory.create_batch(2)
     staff = staff_with_mfa(*MEMBER_VIEWER)
-    client.force_login(staff)
+    login_with_mfa(client, staff)
 
     response = client.get(reverse("member:index"))
     searched = client.get(reverse("member:index_results"), {"q": member.msisdn})

@@ -7,6 +7,7 @@ import pytest
 from rewards.billing.models import BillingEvent, QuarantinedEvent
 from rewards.billing.services import billing_events_ingest
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 from .helpers import bill
 
@@ -17,7 +18,7 @@ EVENTS = "/admin/rewards/billing-events/"
 
 @pytest.fixture
 def viewer(client):
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin", "billing.view_quarantinedevent",
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin", "billing.view_quarantinedevent",
                                       "billing.view_billingevent"))
     return client
 
@@ -52,7 +53,7 @@ def test_the_events_list_shows_applied_events(viewer, quarantined):
 
 
 def test_nobody_edits_or_deletes_from_the_admin(client, quarantined):
-    client.force_login(staff_with_mfa(
+    login_with_mfa(client, staff_with_mfa(
         "wagtailadmin.access_admin", "billing.view_quarantinedevent", "billing.change_quarantinedevent",
         "billing.delete_quarantinedevent", "billing.add_quarantinedevent",
     ))
@@ -64,5 +65,5 @@ def test_nobody_edits_or_deletes_from_the_admin(client, quarantined):
 
 
 def test_staff_without_the_view_permission_are_refused(client, quarantined):
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin"))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin"))
     assert client.get(QUARANTINE).status_code in {302, 403}

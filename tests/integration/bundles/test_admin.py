@@ -16,6 +16,7 @@ from rewards.bundles.selectors import bundle_templates_for_member
 from rewards.bundles.services import bundle_order_place
 from tests.factories import MemberFactory
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 from .factories import component, template
 
@@ -43,7 +44,7 @@ EDITOR_PERMISSIONS = (
 
 @pytest.fixture
 def editor(client):
-    client.force_login(staff_with_mfa(*EDITOR_PERMISSIONS))
+    login_with_mfa(client, staff_with_mfa(*EDITOR_PERMISSIONS))
     return client
 
 
@@ -271,7 +272,7 @@ def test_staff_mark_an_add_on_with_its_billing_service_and_a_template_with_a_qua
 def test_the_recommender_settings_are_edited_with_help_and_checked(client):
     from rewards.bundles.models import BundleRecommenderSettings
 
-    client.force_login(
+    login_with_mfa(client,
         staff_with_mfa("wagtailadmin.access_admin", "bundles.change_bundlerecommendersettings")
     )
     url = reverse("wagtailsettings:edit", args=["bundles", "bundlerecommendersettings"])

@@ -11,6 +11,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 from campaigns.audiences.models import Audience
 from campaigns.models import Campaign
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def in_group(name: str):
 
 @pytest.fixture
 def marketer(client):
-    client.force_login(in_group("Marketers"))
+    login_with_mfa(client, in_group("Marketers"))
     return client
 
 
@@ -113,7 +114,7 @@ def test_messages_are_checked_as_a_whole(marketer, audience, messages, expected)
 
 def test_a_marketer_cannot_publish_but_submits_and_an_approver_approves(client, audience):
     marketer = in_group("Marketers")
-    client.force_login(marketer)
+    login_with_mfa(client, marketer)
 
     published = client.post(ADD_URL, campaign_form(audience, action="action-publish"))
     assert not Campaign.objects.filter(live=True).exists(), published.status_code
@@ -125,7 +126,7 @@ def test_a_marketer_cannot_publish_but_submits_and_an_approver_approves(client, 
     state = WorkflowState.objects.get(object_id=str(campaign.pk))
     assert (state.status, campaign.live) == ("in_progress", False)
 
-    client.force_login(in_group("Campaign approvers"))
+    login_with_mfa(client, in_group("Campaign approvers"))
     approve_url = reverse(f"{NAMESPACE}:workflow_action",
                           args=(campaign.pk, "approve", state.current_task_state.pk))
     approved = client.post(approve_url, {"comment": "Fine"})

@@ -17,6 +17,7 @@ from rewards.billing.models import BillingEvent
 from tests.factories import MemberFactory
 from tests.integration.campaigns.factories import CampaignFactory
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +94,7 @@ def test_a_longer_window_counts_later_spend(campaign_with_history):
 
 @pytest.fixture
 def analyst(client):
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin", "campaigns.view_campaign"))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin", "campaigns.view_campaign"))
     return client
 
 
@@ -120,7 +121,7 @@ def test_the_campaign_report_page_shows_figures_uplift_and_charts(analyst, campa
 
 
 def test_reports_need_the_view_campaign_permission(client, campaign_with_history):
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin"))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin"))
 
     for url in (reverse("campaign_reports:index"),
                 reverse("campaign_reports:detail", args=(campaign_with_history.pk,))):

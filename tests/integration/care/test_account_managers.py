@@ -16,6 +16,7 @@ from club.members.services.privacy import member_erase
 from cms.privacy_export import member_data_export
 from tests.factories import MemberFactory, StaffUserFactory, UserFactory
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +124,7 @@ def test_the_care_screen_assigns_by_hand_and_records_contacts(client):
     member = MemberFactory(customer_type="enterprise")
     lan = manager("Lan")
     staff = _staff_with("view_contactlogentry", "add_contactlogentry", "change_managerassignment")
-    client.force_login(staff)
+    login_with_mfa(client, staff)
     url = reverse("care_member", args=[member.pk])
 
     assert "No account manager." in client.get(url).content.decode()
@@ -149,7 +150,7 @@ def test_the_care_screen_needs_its_permissions(client):
     member = MemberFactory()
     url = reverse("care_member", args=[member.pk])
     viewer = _staff_with("view_contactlogentry")
-    client.force_login(viewer)
+    login_with_mfa(client, viewer)
     assert client.get(url).status_code == 200
     when = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     # Wagtail answers a refused admin request with a redirect to the dashboard and a message
@@ -157,7 +158,7 @@ def test_the_care_screen_needs_its_permissions(client):
     logged = client.post(url, {"action": "log", "kind": "call", "happened_at": when, "summary": "A call."})
     assert logged.status_code in refused and logged.get("Location") != url
     assert client.post(url, {"action": "assign", "manager": manager("Lan").pk}).status_code in refused
-    client.force_login(_staff_with())
+    login_with_mfa(client, _staff_with())
     assert client.get(url).status_code in refused
     assert not ContactLogEntry.objects.exists() and not ManagerAssignment.objects.exists()
 
@@ -201,7 +202,7 @@ def test_the_export_holds_the_care_rows_and_the_erasure_blanks_what_staff_wrote(
 
 def test_the_assignment_and_contact_listings_show_their_rows(client):
     staff = staff_with_mfa(is_superuser=True)
-    client.force_login(staff)
+    login_with_mfa(client, staff)
     members = MemberFactory.create_batch(3, customer_type="enterprise")
     lan = manager("Lan")
     for member in members:

@@ -14,6 +14,7 @@ from club.care.services import complaint_assign, complaint_file
 from rewards.ledger.models import LedgerEntry
 from tests.factories import MemberFactory
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_the_listing_filters_by_status_category_overdue_and_mine(client):
     mine = file("Mine")
     complaint_assign(complaint_id=mine.pk, assignee=staff, staff_user=staff)
     Complaint.objects.filter(pk=fresh_device.pk).update(status=ComplaintStatus.CLOSED)
-    client.force_login(staff)
+    login_with_mfa(client, staff)
 
     assert listed(client) == {"Late", "Fresh device", "Mine"}
     assert listed(client, status="closed") == {"Fresh device"}
@@ -55,7 +56,7 @@ def test_a_handler_takes_answers_and_resolves_with_goodwill(client):
     staff = staff_with_mfa(*HANDLER, "ledger.add_ledgerentry")
     complaint = file("Charged twice")
     url = reverse("care_complaint", args=[complaint.pk])
-    client.force_login(staff)
+    login_with_mfa(client, staff)
 
     assert client.get(url).status_code == 200
     assert client.post(url, {"action": "take"}).status_code == 302
@@ -76,7 +77,7 @@ def test_a_handler_takes_answers_and_resolves_with_goodwill(client):
 def test_goodwill_needs_the_ledger_permission_and_viewing_is_not_handling(client):
     complaint = file("Charged twice")
     url = reverse("care_complaint", args=[complaint.pk])
-    client.force_login(staff_with_mfa(*HANDLER))
+    login_with_mfa(client, staff_with_mfa(*HANDLER))
 
     refused = client.post(url, {"action": "resolve", "resolution": "Refunded.", "goodwill_points": "250"})
 
@@ -84,11 +85,11 @@ def test_goodwill_needs_the_ledger_permission_and_viewing_is_not_handling(client
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.OPEN and not LedgerEntry.objects.exists()
 
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin", "care.view_complaint"))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin", "care.view_complaint"))
     assert client.get(url).status_code == 200
     assert client.post(url, {"action": "take"}).status_code in (302, 403)
     assert client.post(url, {"action": "resolve", "resolution": "x"}).status_code in (302, 403)
     complaint.refresh_from_db()
     assert complaint.assigned_to is None and complaint.status == ComplaintStatus.OPEN
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin"))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin"))
     assert client.get(url).status_code in (302, 403)

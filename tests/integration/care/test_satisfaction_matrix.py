@@ -12,6 +12,7 @@ from club.care.models import Survey, SurveyResponse
 from club.care.selectors_feedback import satisfaction_matrix
 from tests.factories import MemberFactory
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,7 @@ def test_the_filters_narrow_the_answers(survey):
 
 
 def test_the_report_draws_the_quadrant_chart_and_the_table(client, survey):
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin", "care.view_surveyresponse"))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin", "care.view_surveyresponse"))
 
     response = client.get(reverse("care_satisfaction_matrix"), {"survey": survey.pk})
 
@@ -89,13 +90,13 @@ def test_the_report_draws_the_quadrant_chart_and_the_table(client, survey):
 
 
 def test_the_report_needs_its_permission(client):
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin"))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin"))
 
     assert client.get(reverse("care_satisfaction_matrix")).status_code in (302, 403)
 
 
 def test_the_answers_are_listed_read_only(client, survey):
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin", "care.view_surveyresponse"))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin", "care.view_surveyresponse"))
 
     listing = client.get(reverse("care_survey_responses:index"), {"survey": survey.pk})
 

@@ -10,6 +10,7 @@ from rewards.catalogue.services import redemption_create
 from rewards.ledger.selectors import points_balance
 from tests.factories import MemberFactory
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 from .factories import RewardFactory, give_points
 
@@ -39,7 +40,7 @@ ALL_PERMISSIONS = (
 
 @pytest.fixture
 def staff(client):
-    client.force_login(staff_with_mfa(*ALL_PERMISSIONS))
+    login_with_mfa(client, staff_with_mfa(*ALL_PERMISSIONS))
     return client
 
 
@@ -86,7 +87,7 @@ def test_cancel_without_a_reason_changes_nothing(staff, redemption):
 
 
 def test_staff_without_permission_cannot_cancel(client, redemption):
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin", "catalogue.view_redemption"))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin", "catalogue.view_redemption"))
 
     response = client.post(reverse("catalogue_redemption_cancel", args=[redemption.pk]), {"reason": "x" * 5})
 

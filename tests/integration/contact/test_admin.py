@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from campaigns.contact.models import Delivery
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 from .factories import campaign, member, policy
 from .test_reserve import reserve
@@ -41,14 +42,14 @@ def refused(response) -> bool:
 
 def test_the_member_page_links_to_contacts_and_caps(client, history):
     target, _first, _second = history
-    client.force_login(staff_with_mfa(*VIEWER))
+    login_with_mfa(client, staff_with_mfa(*VIEWER))
     body = client.get(f"/admin/member/inspect/{target.pk}/").content.decode()
     assert url(target) in body and "1 deliveries, 2 suppressions" in body
 
 
 def test_the_screen_answers_why_with_the_reasons_and_the_caps_now(client, history):
     target, first, second = history
-    client.force_login(staff_with_mfa(*VIEWER))
+    login_with_mfa(client, staff_with_mfa(*VIEWER))
     body = client.get(url(target)).content.decode()
     assert 'data-delivered="reserved"' in body and "Weekend data" in body
     assert 'data-suppressed="channel_cap"' in body and "Channel cap across campaigns reached" in body
@@ -59,7 +60,7 @@ def test_the_screen_answers_why_with_the_reasons_and_the_caps_now(client, histor
 
 
 def test_the_listings_open_and_offer_no_change(client, history):
-    client.force_login(staff_with_mfa(*VIEWER))
+    login_with_mfa(client, staff_with_mfa(*VIEWER))
     deliveries = client.get("/admin/campaigns/deliveries/")
     suppressions = client.get("/admin/campaigns/suppressions/", {"reason": "channel_cap"})
     assert deliveries.status_code == suppressions.status_code == 200
@@ -73,7 +74,7 @@ def test_the_listings_open_and_offer_no_change(client, history):
 
 def test_staff_without_the_permission_is_refused(client, history):
     target, _first, _second = history
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin", "members.view_member"))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin", "members.view_member"))
     assert refused(client.get(url(target)))
     body = client.get(f"/admin/member/inspect/{target.pk}/").content.decode()
     assert url(target) not in body

@@ -13,6 +13,7 @@ from club.members.models import CustomerType
 from rewards.discounts.models import DiscountSchedule
 from rewards.discounts.selectors import discount_schedule_for_customer_type
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 from .helpers import live_schedule
 
@@ -29,7 +30,7 @@ EDITOR_PERMISSIONS = (
 
 @pytest.fixture
 def editor(client):
-    client.force_login(staff_with_mfa(*EDITOR_PERMISSIONS))
+    login_with_mfa(client, staff_with_mfa(*EDITOR_PERMISSIONS))
     return client
 
 
@@ -148,7 +149,7 @@ def test_deleted_rows_are_not_checked(editor):
 
 def test_unpublish_stops_the_quotes(editor):
     schedule = live_schedule(customer_types=[CustomerType.HOUSEHOLD])
-    editor.force_login(staff_with_mfa(*EDITOR_PERMISSIONS, "discounts.delete_discountschedule"))
+    login_with_mfa(editor, staff_with_mfa(*EDITOR_PERMISSIONS, "discounts.delete_discountschedule"))
 
     response = editor.post(reverse(f"{NAMESPACE}:unpublish", args=[schedule.pk]))
 
@@ -170,7 +171,7 @@ def test_the_list_shows_schedules_in_the_rewards_menu(editor):
 
 
 def test_staff_without_permission_cannot_add(client):
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin"))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin"))
 
     response = client.post(ADD_URL, form_data(**GOOD))
 

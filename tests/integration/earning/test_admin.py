@@ -10,6 +10,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from rewards.earning.models import EarningRule
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ EDITOR_PERMISSIONS = (
 
 @pytest.fixture
 def editor(client):
-    client.force_login(staff_with_mfa(*EDITOR_PERMISSIONS))
+    login_with_mfa(client, staff_with_mfa(*EDITOR_PERMISSIONS))
     return client
 
 

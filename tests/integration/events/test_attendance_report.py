@@ -16,6 +16,7 @@ from club.events.report import event_attendance_figures
 from club.events.services import rsvp_cancel, rsvp_check_in, rsvp_create
 from tests.factories import MemberFactory, UserFactory
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,7 @@ def test_no_confirmed_place_has_no_rate(event_factory):
 
 
 def test_the_report_page(client, admin_user, event):
-    client.force_login(admin_user)
+    login_with_mfa(client, admin_user)
 
     html = client.get(reverse("events_attendance", args=(event.pk,))).content.decode()
 
@@ -72,7 +73,7 @@ def test_the_report_page(client, admin_user, event):
 
 def test_the_csv_lists_every_rsvp_and_neutralises_formulas(client, admin_user, event):
     Rsvp.objects.filter(member__msisdn="+84901110001").update(status="confirmed")
-    client.force_login(admin_user)
+    login_with_mfa(client, admin_user)
 
     response = client.get(reverse("events_attendance_csv", args=(event.pk,)))
 
@@ -86,7 +87,7 @@ def test_the_csv_lists_every_rsvp_and_neutralises_formulas(client, admin_user, e
 
 
 def test_staff_without_the_permission_cannot_read_the_report_or_check_in(client, event):
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin"))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin"))
 
     for name in ("events_attendance", "events_attendance_csv", "events_check_in"):
         response = client.get(reverse(name, args=(event.pk,)))
@@ -104,7 +105,7 @@ def test_door_staff_check_in_by_scan_and_find_by_msisdn(client, event_factory):
     member = MemberFactory(msisdn="+84901110003")
     rsvp_create(event_id=event.pk, member_id=member.pk)
     user = staff_with_mfa("wagtailadmin.access_admin", "events.check_in_rsvp")
-    client.force_login(user)
+    login_with_mfa(client, user)
     url = reverse("events_check_in", args=(event.pk,))
     found = client.get(url, {"q": "1110003"}).content.decode()
     token = Rsvp.objects.get(member=member).ticket_token
@@ -127,7 +128,7 @@ def test_the_door_page_lists_the_events_around_now(client, event_factory):
                             ends_at=now + dt.timedelta(hours=3))
     event_factory(title="Next year", slug="next-year", starts_at=now + dt.timedelta(days=365),
                   ends_at=now + dt.timedelta(days=365, hours=2))
-    client.force_login(staff_with_mfa(is_superuser=True))
+    login_with_mfa(client, staff_with_mfa(is_superuser=True))
 
     html = client.get(reverse("events_door")).content.decode()
 

@@ -13,13 +13,14 @@ from club.events.services import rsvp_create
 from club.events.wagtail_hooks import ClubGroup
 from tests.factories import MemberFactory
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def editor(client):
-    client.force_login(staff_with_mfa(is_superuser=True))
+    login_with_mfa(client, staff_with_mfa(is_superuser=True))
     return client
 
 
@@ -68,7 +69,7 @@ def test_the_rsvp_list_shows_an_events_answers(client, event_factory):
     first, second = MemberFactory.create_batch(2)
     for member in (first, second):
         rsvp_create(event_id=event.pk, member_id=member.pk)
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin", "events.view_rsvp"))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin", "events.view_rsvp"))
     viewset = ClubGroup().items[0]
 
     listing = client.get(f"{viewset.menu_url}?event={event.pk}")

@@ -12,6 +12,7 @@ from rewards.ledger.selectors import points_balance
 from rewards.ledger.services import points_grant
 from tests.factories import MemberFactory
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def adjust(client, member, points, reason, key=None):
 
 
 def test_viewer_sees_balance_lots_and_statement_but_no_form(client, member):
-    client.force_login(staff_with_mfa(*VIEWER))
+    login_with_mfa(client, staff_with_mfa(*VIEWER))
     response = client.get(url(member))
     assert response.status_code == 200
     body = response.content.decode()
@@ -50,27 +51,27 @@ def test_viewer_sees_balance_lots_and_statement_but_no_form(client, member):
 
 
 def test_member_detail_links_to_the_ledger(client, member):
-    client.force_login(staff_with_mfa(*VIEWER))
+    login_with_mfa(client, staff_with_mfa(*VIEWER))
     body = client.get(f"/admin/member/inspect/{member.pk}/").content.decode()
     assert url(member) in body and "120 points available, 0 pending" in body
 
 
 def test_staff_without_ledger_permission_is_refused(client, member):
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin", "members.view_member"))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin", "members.view_member"))
     assert refused(client.get(url(member)))
     assert refused(adjust(client, member, 10, "not allowed here"))
     assert LedgerEntry.objects.filter(member=member).count() == 1
 
 
 def test_viewer_cannot_adjust(client, member):
-    client.force_login(staff_with_mfa(*VIEWER))
+    login_with_mfa(client, staff_with_mfa(*VIEWER))
     assert refused(adjust(client, member, 10, "trying anyway"))
     assert points_balance(member_id=member.pk).available == 120
 
 
 def test_adjustment_is_recorded_with_staff_user_reason_and_audit_log(client, member):
     staff = staff_with_mfa(*ADJUSTER)
-    client.force_login(staff)
+    login_with_mfa(client, staff)
     key = uuid.uuid4()
     reason = "Duplicate credit of bill 4411"
     assert adjust(client, member, -20, reason, key).url == url(member)
@@ -95,7 +96,7 @@ def test_adjustment_is_recorded_with_staff_user_reason_and_audit_log(client, mem
 def test_bad_adjustments_are_refused_with_a_message_and_change_nothing(
     client, member, points, reason, message
 ):
-    client.force_login(staff_with_mfa(*ADJUSTER))
+    login_with_mfa(client, staff_with_mfa(*ADJUSTER))
     response = adjust(client, member, points, reason)
     assert response.status_code == 200
     assert message in response.content.decode()

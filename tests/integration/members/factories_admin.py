@@ -1,11 +1,11 @@
 """Factories the member admin tests need beyond ``tests.factories``."""
 
 import factory
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Permission
 
 from club.members.models import ConsentPurpose, ConsentRecord, Interest
 from tests.factories import MemberFactory, StaffUserFactory
+from tests.mfa_login import totp_activate
 
 
 class InterestFactory(factory.django.DjangoModelFactory):
@@ -31,7 +31,7 @@ def staff_with_mfa(*permissions: str, **fields):
     """A staff user with a TOTP authenticator (the admin refuses staff without one) and the
     given permissions, named "app_label.codename"."""
     user = StaffUserFactory(**fields)
-    TOTP.activate(user, generate_totp_secret())
+    totp_activate(user)
     for permission in permissions:
         app_label, codename = permission.split(".")
         user.user_permissions.add(

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from club.members.models import Member, SubscriberImport
 from tests.factories import UserFactory
+from tests.mfa_login import login_with_mfa
 
 from .conftest import canonical_row, csv_write
 from .factories_admin import staff_with_mfa
@@ -23,7 +24,7 @@ MENU_ITEM = '"label": "Import subscribers", "icon_name": "upload", "classname": 
 @pytest.fixture
 def importer(client):
     user = staff_with_mfa(*IMPORTER_PERMISSIONS)
-    client.force_login(user)
+    login_with_mfa(client, user)
     client.user = user
     return client
 
@@ -171,7 +172,7 @@ def test_a_file_of_unknown_format_is_refused(importer, tmp_path):
 
 
 def test_staff_without_the_add_member_permission_cannot_import(client, good_csv):
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin", "members.view_member"))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin", "members.view_member"))
 
     form = client.get(reverse("members_import"))
     upload = client.post(reverse("members_import"), {

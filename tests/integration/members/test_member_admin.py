@@ -23,6 +23,7 @@ from club.members.models import (
 )
 from club.members.selectors import member_admin_list, member_search
 from tests.factories import MemberFactory, UserFactory
+from tests.mfa_login import login_with_mfa
 
 from .factories_admin import ConsentRecordFactory, InterestFactory, staff_with_mfa
 
@@ -43,13 +44,13 @@ def listed_account_numbers(response) -> list[str]:
 
 @pytest.fixture
 def viewer(client):
-    client.force_login(staff_with_mfa(*VIEWER_PERMISSIONS))
+    login_with_mfa(client, staff_with_mfa(*VIEWER_PERMISSIONS))
     return client
 
 
 @pytest.fixture
 def editor(client):
-    client.force_login(staff_with_mfa(*EDITOR_PERMISSIONS))
+    login_with_mfa(client, staff_with_mfa(*EDITOR_PERMISSIONS))
     return client
 
 
@@ -435,7 +436,7 @@ def test_a_viewer_cannot_edit(viewer):
 @pytest.mark.parametrize("view", ["index", "inspect", "edit", "add"])
 def test_staff_without_view_member_permission_is_refused(client, view):
     member = MemberFactory()
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin"))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin"))
     url = reverse(f"member:{view}", args=[member.pk] if view in {"inspect", "edit"} else [])
 
     response = client.get(url, follow=True)
@@ -476,7 +477,7 @@ def test_staff_without_an_authenticator_is_sent_to_mfa_setup(client):
 
 def test_members_cannot_be_deleted_from_the_admin_even_by_a_superuser(client):
     member = MemberFactory()
-    client.force_login(staff_with_mfa(is_superuser=True))
+    login_with_mfa(client, staff_with_mfa(is_superuser=True))
 
     with pytest.raises(NoReverseMatch):
         reverse("member:delete", args=[member.pk])
@@ -487,7 +488,7 @@ def test_members_cannot_be_deleted_from_the_admin_even_by_a_superuser(client):
 
 
 def test_the_members_menu_holds_members_and_interests(client):
-    client.force_login(staff_with_mfa(is_superuser=True))
+    login_with_mfa(client, staff_with_mfa(is_superuser=True))
 
     html = client.get(reverse("wagtailadmin_home")).content.decode()
 
@@ -496,7 +497,7 @@ def test_the_members_menu_holds_members_and_interests(client):
 
 
 def test_interests_are_managed_under_the_members_menu(client):
-    client.force_login(staff_with_mfa(is_superuser=True))
+    login_with_mfa(client, staff_with_mfa(is_superuser=True))
 
     response = client.post("/admin/interest/new/", {"name": "Gaming", "slug": "gaming"})
 
@@ -529,7 +530,7 @@ def test_a_small_table_is_counted_exactly(monkeypatch):
 
 
 def test_staff_with_add_permission_creates_a_member_from_a_national_msisdn(client):
-    client.force_login(staff_with_mfa(*VIEWER_PERMISSIONS, "members.add_member"))
+    login_with_mfa(client, staff_with_mfa(*VIEWER_PERMISSIONS, "members.add_member"))
     data = {
         "msisdn": "0912 345 678", "account_number": "ACC-NEW-1", "customer_type": "household",
         "activation_date": "2021-05-04", "status": "active", "churn_reason": "",
@@ -550,7 +551,7 @@ def test_the_usage_screen_of_a_member_opens_and_the_history_is_for_audit_log_rea
     assert editor.get(reverse("member:usage", args=[member.pk])).status_code == 200
     # the history lists who looked at the member (docs/audit.md): audit-log readers only
     assert editor.get(reverse("member:history", args=[member.pk])).status_code == 403
-    client.force_login(staff_with_mfa(*EDITOR_PERMISSIONS, "audit.view_audit_log"))
+    login_with_mfa(client, staff_with_mfa(*EDITOR_PERMISSIONS, "audit.view_audit_log"))
     assert client.get(reverse("member:history", args=[member.pk])).status_code == 200
 
 

@@ -10,13 +10,14 @@ from club.membership.models import MembershipPrice
 from tests.factories import MemberFactory
 from tests.integration.members.factories_admin import staff_with_mfa
 from tests.membership_stripe import deliver, make_price
+from tests.mfa_login import login_with_mfa
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stripe_settings")]
 
 
 @pytest.fixture
 def admin(client):
-    client.force_login(staff_with_mfa(is_superuser=True))
+    login_with_mfa(client, staff_with_mfa(is_superuser=True))
     return client
 
 
@@ -57,6 +58,6 @@ def test_a_malformed_stripe_price_id_is_refused(admin):
 
 
 def test_staff_without_the_view_permission_see_no_memberships(client):
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin"))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin"))
 
     assert client.get(reverse("club_memberships:index")).status_code in {302, 403}

@@ -19,6 +19,7 @@ from rewards.models import OperatorApiToken
 from tests.factories import MemberFactory, UserFactory
 from tests.integration.billing.helpers import bill
 from tests.integration.contact.factories import AT, campaign, member, policy
+from tests.mfa_login import login_with_mfa
 from tests.partner_fixtures import totp_activate
 
 pytestmark = pytest.mark.django_db
@@ -79,14 +80,14 @@ def test_a_logged_in_member_or_staff_user_is_refused(client):
 
     staff = UserFactory(is_staff=True)
     totp_activate(staff)
-    client.force_login(staff)
+    login_with_mfa(client, staff)
     assert client.get(URL).status_code == 403
 
 
 def test_a_superuser_with_mfa_may_read_them(client):
     admin = UserFactory(is_staff=True, is_superuser=True)
     totp_activate(admin)
-    client.force_login(admin)
+    login_with_mfa(client, admin)
 
     response = client.get(URL)
 

@@ -18,6 +18,7 @@ from partners.copromotions.services import (
     copromotion_submit,
 )
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 from tests.partner_fixtures import PartnerUserFactory, partner_login
 
 from .copromotion_factories import proposal
@@ -53,7 +54,7 @@ def submit_campaign(campaign: Campaign, user) -> WorkflowState:
 
 
 def test_a_marketer_reviews_and_sets_the_terms(client, submitted):
-    client.force_login(in_group("Marketers"))
+    login_with_mfa(client, in_group("Marketers"))
 
     listing = client.get(reverse("copromotions:index"))
     inspect = client.get(reverse("copromotions:inspect", args=[submitted.pk]))
@@ -84,7 +85,7 @@ def test_approving_the_campaign_approves_the_copromotion_and_it_runs(client, sub
     marketer = in_group("Marketers")
     state = submit_campaign(submitted.campaign, marketer)
 
-    client.force_login(in_group("Campaign approvers"))
+    login_with_mfa(client, in_group("Campaign approvers"))
     approved = client.post(
         reverse(
             f"{CAMPAIGNS}:workflow_action",
@@ -113,7 +114,7 @@ def test_approving_the_campaign_approves_the_copromotion_and_it_runs(client, sub
 def test_asking_for_changes_rejects_the_copromotion(client, submitted):
     state = submit_campaign(submitted.campaign, in_group("Marketers"))
 
-    client.force_login(in_group("Campaign approvers"))
+    login_with_mfa(client, in_group("Campaign approvers"))
     client.post(
         reverse(
             f"{CAMPAIGNS}:workflow_action",
@@ -148,7 +149,7 @@ def test_the_admin_list_reads_a_page_in_a_fixed_number_of_queries(
         copromotion_submit(
             copromotion_id=copromotion.pk, partner_id=submitted.partner_id, user_id=submitted.created_by_id
         )
-    client.force_login(in_group("Marketers"))
+    login_with_mfa(client, in_group("Marketers"))
     client.get(reverse("copromotions:index"))  # warm caches (permissions, site settings)
 
     with django_assert_max_num_queries(13):

@@ -178,7 +178,7 @@ def test_the_mfa_step_at_login_opens_the_portal(client):
 
 
 @pytest.mark.django_db(transaction=True)  # commits as in production: allauth's signal fires on commit
-def test_setting_up_totp_in_the_session_counts_as_passing_mfa(client):
+def test_setting_up_totp_in_the_session_is_not_entering_a_code_which_then_opens_the_portal(client):
     partner_user = PartnerUserFactory()
     client.post(reverse("account_login"), {"login": partner_user.user.email, "password": DEFAULT_PASSWORD})
     assert client.get(DASHBOARD)["Location"].startswith(reverse("mfa_activate_totp"))
@@ -189,7 +189,27 @@ def test_setting_up_totp_in_the_session_counts_as_passing_mfa(client):
     response = client.post(reverse("mfa_activate_totp"), {"code": totp_now(secret)})
     assert response.status_code == 302
 
+    # allauth records no MFA step for an activation: the portal asks for a code
+    asked = client.get(DASHBOARD)
+    assert asked["Location"] == f"{reverse('mfa_reauthenticate')}?next=%2Fpartners%2F"
+    entered = client.post(asked["Location"], {"code": totp_now(secret)})
+    assert entered["Location"] == DASHBOARD
     assert client.get(DASHBOARD).status_code == 200
+
+
+def test_a_session_without_the_code_step_enters_it_and_then_opens_every_partner_page(client):
+    partner_user = PartnerUserFactory(role=PartnerRole.ADMIN)
+    secret = totp_activate(partner_user.user)
+    client.force_login(partner_user.user)
+    pages = [DASHBOARD, "/partners/team/"]
+    for page in pages:
+        assert client.get(page)["Location"].startswith(reverse("mfa_reauthenticate")), page
+
+    entered = client.post(f"{reverse('mfa_reauthenticate')}?next=%2Fpartners%2F", {"code": totp_now(secret)})
+
+    assert entered["Location"] == DASHBOARD
+    for page in pages:
+        assert client.get(page).status_code == 200, page
 
 
 def test_access_partner_object_answers_404_for_another_partners_row(rf):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from partners.settlement.models import Statement, StatementState
 from partners.settlement.services import revenue_set, statement_approve, statement_issue, statement_prepare
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 from tests.partner_fixtures import partner_login
 
 from .copromotion_factories import partner_with_user
@@ -116,12 +117,12 @@ def test_the_partner_sees_only_its_own_issued_statements(month, finance, client)
 
 def test_operator_staff_are_not_let_into_the_partner_pages(month, finance, client):
     statement = issue(month.partner_user.partner_id, month.M, finance)
-    client.force_login(finance)
+    login_with_mfa(client, finance)
     assert client.get(reverse("partners:statement", args=[statement.pk])).status_code == 403
 
 
 def test_the_admin_prepares_approves_issues_and_downloads(month, finance, client):
-    client.force_login(finance)
+    login_with_mfa(client, finance)
     index = client.get(reverse("settlement_statements:index"))
     assert index.status_code == 200
 
@@ -154,7 +155,7 @@ def test_the_admin_prepares_approves_issues_and_downloads(month, finance, client
 def test_the_admin_refuses_staff_without_the_right(month, client):
     clerk = staff_with_mfa("wagtailadmin.access_admin")
     statement = statement_prepare(partner_id=month.partner_user.partner_id, month=month.M).statement
-    client.force_login(clerk)
+    login_with_mfa(client, clerk)
 
     # Wagtail answers a PermissionDenied in its admin with a redirect to the dashboard
     home = reverse("wagtailadmin_home")

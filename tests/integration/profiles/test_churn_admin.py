@@ -16,6 +16,7 @@ from club.profiles.churn.texts import factor_text
 from club.profiles.models import MemberProfile
 from tests.factories import MemberFactory, UserFactory
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 from tests.unit.profiles.churn_rows import telco_like_rows, telco_row
 
 from .churn_setup import AS_OF, active_model, fitted_on_rows, import_rows, profile_for
@@ -46,7 +47,7 @@ def risky(fitted):
 
 
 def test_the_member_screen_explains_the_score_factor_by_factor(client, risky):
-    client.force_login(_staff("profiles.view_memberprofile"))
+    login_with_mfa(client, _staff("profiles.view_memberprofile"))
 
     html = client.get(reverse("churn_member", args=[risky.pk])).content.decode()
 
@@ -78,7 +79,7 @@ def test_factors_are_said_in_the_members_admin_language():
 ], ids=["no-consent", "left", "not-scored"])
 def test_a_member_without_a_score_says_why(client, change, state):
     member = MemberFactory(**({"consent_profiling": True} | change))
-    client.force_login(_staff("profiles.view_memberprofile"))
+    login_with_mfa(client, _staff("profiles.view_memberprofile"))
 
     html = client.get(reverse("churn_member", args=[member.pk])).content.decode()
 
@@ -86,11 +87,11 @@ def test_a_member_without_a_score_says_why(client, change, state):
 
 
 def test_the_member_detail_links_to_the_explanation(client, risky):
-    client.force_login(_staff("members.view_member", "profiles.view_memberprofile"))
+    login_with_mfa(client, _staff("members.view_member", "profiles.view_memberprofile"))
     html = client.get(reverse("member:inspect", args=[risky.pk])).content.decode()
     assert reverse("churn_member", args=[risky.pk]) in html and "Churn risk: " in html
 
-    client.force_login(_staff("members.view_member"))
+    login_with_mfa(client, _staff("members.view_member"))
     html = client.get(reverse("member:inspect", args=[risky.pk])).content.decode()
     assert reverse("churn_member", args=[risky.pk]) not in html
 
@@ -101,11 +102,11 @@ def test_the_screens_are_staff_only_and_need_their_permissions(client, risky):
     client.force_login(UserFactory())  # a subscriber's login
     assert client.get(member_url).status_code in REFUSED and client.get(report_url).status_code in REFUSED
 
-    client.force_login(_staff())
+    login_with_mfa(client, _staff())
     for url in (member_url, report_url):
         response = client.get(url)
         assert response.status_code in REFUSED and b"data-churn" not in response.content
-    client.force_login(_staff("profiles.view_memberprofile"))
+    login_with_mfa(client, _staff("profiles.view_memberprofile"))
     assert client.get(member_url).status_code == 200 and client.get(report_url).status_code in REFUSED
 
 
@@ -118,7 +119,7 @@ def test_the_report_counts_members_per_band_and_segment_with_the_models_figures(
     MemberFactory(status="churned")  # a line that has left is not counted
     model = active_model(fitted)
     churn_scores_refresh(on=AS_OF)
-    client.force_login(_staff("profiles.view_churnmodel"))
+    login_with_mfa(client, _staff("profiles.view_churnmodel"))
 
     html = client.get(reverse("churn_report")).content.decode()
 
@@ -136,13 +137,13 @@ def test_the_report_counts_members_per_band_and_segment_with_the_models_figures(
 
 
 def test_the_report_without_a_model_says_how_to_fit_one(client):
-    client.force_login(_staff("profiles.view_churnmodel"))
+    login_with_mfa(client, _staff("profiles.view_churnmodel"))
     html = client.get(reverse("churn_report")).content.decode()
     assert 'data-churn-model="none"' in html and "manage.py churn_fit" in html
 
 
 def test_the_reports_menu_lists_the_report_for_those_who_may_read_it(client):
-    client.force_login(_staff("profiles.view_churnmodel"))
+    login_with_mfa(client, _staff("profiles.view_churnmodel"))
     assert reverse("churn_report") in client.get(reverse("wagtailadmin_home")).content.decode()
-    client.force_login(_staff("profiles.view_memberprofile"))
+    login_with_mfa(client, _staff("profiles.view_memberprofile"))
     assert reverse("churn_report") not in client.get(reverse("wagtailadmin_home")).content.decode()

@@ -12,6 +12,7 @@ from club.profiles.models import MemberProfile
 from club.profiles.services import profiles_refresh
 from tests.factories import MemberFactory, StaffUserFactory
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 from .data import ON, alice_history
 
@@ -34,7 +35,7 @@ def alice():
 
 
 def test_staff_see_the_aggregates_formatted(client, alice):
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin", VIEW))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin", VIEW))
 
     page = client.get(reverse("profiles_member", args=[alice.pk])).content.decode()
 
@@ -50,7 +51,7 @@ def test_staff_see_the_aggregates_formatted(client, alice):
 
 def test_the_page_follows_the_readers_language(client, alice):
     staff = staff_with_mfa("wagtailadmin.access_admin", VIEW)
-    client.force_login(staff)
+    login_with_mfa(client, staff)
 
     url = reverse("profiles_member", args=[alice.pk])
     with translation.override("vi"):
@@ -61,7 +62,7 @@ def test_the_page_follows_the_readers_language(client, alice):
 
 def test_a_member_without_consent_or_profile_is_said_so(client):
     member = MemberFactory(consent_profiling=False)
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin", VIEW))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin", VIEW))
     url = reverse("profiles_member", args=[member.pk])
 
     assert 'data-profile-state="none"' in client.get(url).content.decode()
@@ -70,7 +71,7 @@ def test_a_member_without_consent_or_profile_is_said_so(client):
 
 
 def test_the_members_detail_links_to_the_profile(client, alice):
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin", VIEW, "members.view_member"))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin", VIEW, "members.view_member"))
 
     page = client.get(reverse("member:inspect", args=[alice.pk])).content.decode()
 
@@ -80,12 +81,12 @@ def test_the_members_detail_links_to_the_profile(client, alice):
 
 def test_the_profile_needs_its_permission_and_the_admin(client, alice):
     url = reverse("profiles_member", args=[alice.pk])
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin"))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin"))
     assert client.get(url).status_code in (302, 403)
 
     client.force_login(StaffUserFactory(is_staff=False))  # a member's login, not staff
     assert client.get(url).status_code in (302, 403)
 
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin", VIEW))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin", VIEW))
     assert client.post(url, {"spend_3m": "1"}).status_code == 405
     assert MemberProfile.objects.get(member=alice).spend_3m == 150_000

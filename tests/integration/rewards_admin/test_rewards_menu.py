@@ -12,6 +12,7 @@ from cms.demo.financial import _demo_rules_load, _demo_tiers_load
 from cms.demo.financial_discounts import demo_discounts_load
 from rewards.wagtail_hooks import RewardsGroup
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def marketer(client):
     _demo_tiers_load()
     _demo_rules_load()
     demo_discounts_load()
-    client.force_login(staff_with_mfa(is_superuser=True))
+    login_with_mfa(client, staff_with_mfa(is_superuser=True))
     return client
 
 

@@ -44,6 +44,7 @@ from tests.integration.events.conftest import make_event, make_index
 from tests.integration.events.test_event_admin import edit_form
 from tests.integration.members.factories_admin import staff_with_mfa
 from tests.integration.tiers.test_admin import tier_form
+from tests.mfa_login import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -412,7 +413,7 @@ def test_role_action(client, role_key, action):
     user = staff_with_mfa()
     user.groups.add(Group.objects.get(name=ROLES_BY_KEY[role_key].name))
     cell = ACTIONS[action](user)
-    client.force_login(user)
+    login_with_mfa(client, user)
     before, counts = cell.state(), _row_counts()
 
     # when

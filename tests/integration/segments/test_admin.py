@@ -17,6 +17,7 @@ from club.profiles.models import SegmentOverride, SegmentRuleSet
 from club.profiles.segments.services import segment_override_set, segments_classify
 from tests.factories import UserFactory
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 from .helpers import ON, member_with_profile
 
@@ -40,7 +41,7 @@ def _form_data(rules: SegmentRuleSet, **changes) -> dict:
 
 
 def test_the_menu_entry_opens_the_single_rule_set(client):
-    client.force_login(staff_with_mfa(*RULES_PERMISSIONS))
+    login_with_mfa(client, staff_with_mfa(*RULES_PERMISSIONS))
 
     first = client.get(reverse("segment_rules:list"))
     second = client.get(reverse("segment_rules:list"))
@@ -56,7 +57,7 @@ def test_the_menu_entry_opens_the_single_rule_set(client):
 
 def test_publishing_a_threshold_is_recorded_with_its_author(client):
     marketer = staff_with_mfa(*RULES_PERMISSIONS, email="marketer@example.test")
-    client.force_login(marketer)
+    login_with_mfa(client, marketer)
     client.get(reverse("segment_rules:list"))
     rules = SegmentRuleSet.objects.get()
 
@@ -78,7 +79,7 @@ def test_publishing_a_threshold_is_recorded_with_its_author(client):
 
 
 def test_a_bad_threshold_is_refused_with_a_message(client):
-    client.force_login(staff_with_mfa(*RULES_PERMISSIONS))
+    login_with_mfa(client, staff_with_mfa(*RULES_PERMISSIONS))
     client.get(reverse("segment_rules:list"))
     rules = SegmentRuleSet.objects.get()
 
@@ -92,7 +93,7 @@ def test_a_bad_threshold_is_refused_with_a_message(client):
 
 
 def test_the_live_count_counts_the_typed_thresholds_without_saving(client):
-    client.force_login(staff_with_mfa(*RULES_PERMISSIONS))
+    login_with_mfa(client, staff_with_mfa(*RULES_PERMISSIONS))
     member_with_profile(profile={"spend_12m": Decimal("8000000")})
     member_with_profile(payment_plan=PaymentPlan.PREPAID, profile={"spend_12m": Decimal("4000000")})
     rules = SegmentRuleSet()
@@ -107,7 +108,7 @@ def test_the_live_count_counts_the_typed_thresholds_without_saving(client):
 
 
 def test_the_live_count_names_what_is_wrong(client):
-    client.force_login(staff_with_mfa(*RULES_PERMISSIONS))
+    login_with_mfa(client, staff_with_mfa(*RULES_PERMISSIONS))
 
     page = client.post(reverse("segment_rules_live_count"),
                        _form_data(SegmentRuleSet(), vip_min_spend_12m="-5")).content.decode()
@@ -117,7 +118,7 @@ def test_the_live_count_names_what_is_wrong(client):
 
 def test_the_member_segment_screen_sets_and_clears_an_override(client):
     staff = staff_with_mfa(*OVERRIDE_PERMISSIONS, email="care@example.test")
-    client.force_login(staff)
+    login_with_mfa(client, staff)
     member = member_with_profile(profile={"spend_12m": Decimal("30000000")})
     segments_classify(member_ids=[member.pk], on=ON)
     url = reverse("member_segment", args=[member.pk])
@@ -137,7 +138,7 @@ def test_the_member_segment_screen_sets_and_clears_an_override(client):
 
 
 def test_an_override_without_a_reason_is_refused(client):
-    client.force_login(staff_with_mfa(*OVERRIDE_PERMISSIONS))
+    login_with_mfa(client, staff_with_mfa(*OVERRIDE_PERMISSIONS))
     member = member_with_profile()
 
     response = client.post(reverse("member_segment", args=[member.pk]),
@@ -148,7 +149,7 @@ def test_an_override_without_a_reason_is_refused(client):
 
 
 def test_staff_who_may_only_read_cannot_override(client):
-    client.force_login(staff_with_mfa(ACCESS, "profiles.view_segmentoverride"))
+    login_with_mfa(client, staff_with_mfa(ACCESS, "profiles.view_segmentoverride"))
     member = member_with_profile()
     url = reverse("member_segment", args=[member.pk])
 
@@ -178,7 +179,7 @@ def test_non_staff_are_refused(client):
 
 def test_staff_without_the_permissions_are_refused(client):
     member = member_with_profile()
-    client.force_login(staff_with_mfa(ACCESS))
+    login_with_mfa(client, staff_with_mfa(ACCESS))
 
     for url in _admin_urls(member.pk):
         assert client.get(url).status_code in DENIED, url
@@ -207,7 +208,7 @@ def classified():
 
 
 def test_the_distribution_report_figures(client, classified):
-    client.force_login(staff_with_mfa(ACCESS, "profiles.view_segmentoverride"))
+    login_with_mfa(client, staff_with_mfa(ACCESS, "profiles.view_segmentoverride"))
 
     page = client.get(reverse("segment_distribution"), {"by": "payment_plan"}).content.decode()
 
@@ -222,7 +223,7 @@ def test_the_distribution_report_figures(client, classified):
 
 
 def test_the_distribution_csv(client, classified):
-    client.force_login(staff_with_mfa(ACCESS, "profiles.view_segmentoverride"))
+    login_with_mfa(client, staff_with_mfa(ACCESS, "profiles.view_segmentoverride"))
 
     response = client.get(reverse("segment_distribution"), {"by": "payment_plan", "export": "csv"})
 
@@ -241,7 +242,7 @@ def test_the_report_by_tier_puts_unevaluated_members_in_the_default_tier(client,
 
     TierFactory(code="member", name="Member", rank=1)
     TierFactory(code="gold", name="Gold", rank=3)
-    client.force_login(staff_with_mfa(ACCESS, "profiles.view_segmentoverride"))
+    login_with_mfa(client, staff_with_mfa(ACCESS, "profiles.view_segmentoverride"))
 
     page = client.get(reverse("segment_distribution")).content.decode()
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from campaigns.sends.models import ReachSimulation, RunStatus
 from campaigns.sends.services import sends_tick
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 from .conftest import NOW, campaign, members, policy, run_of
 
@@ -22,13 +23,13 @@ def refused(response) -> bool:
 
 @pytest.fixture
 def viewer(client):
-    client.force_login(staff_with_mfa(ADMIN, "sends.view_run"))
+    login_with_mfa(client, staff_with_mfa(ADMIN, "sends.view_run"))
     return client
 
 
 @pytest.fixture
 def operator(client):
-    client.force_login(staff_with_mfa(ADMIN, "sends.view_run", "sends.change_run"))
+    login_with_mfa(client, staff_with_mfa(ADMIN, "sends.view_run", "sends.change_run"))
     return client
 
 
@@ -85,7 +86,7 @@ def test_staff_who_may_only_look_cannot_pause_and_nothing_changes(viewer, runnin
 
 
 def test_staff_without_the_view_permission_see_no_progress(client, running):
-    client.force_login(staff_with_mfa(ADMIN))
+    login_with_mfa(client, staff_with_mfa(ADMIN))
     assert refused(client.get(reverse("sends:progress", args=[running.pk])))
 
 
@@ -94,7 +95,7 @@ def test_a_marketer_simulates_a_draft_campaigns_reach(client):
     members(4)
     members(1, consent_marketing=False)
     draft = campaign(name="Spring offer", live=False)
-    client.force_login(staff_with_mfa(ADMIN, "campaigns.change_campaign"))
+    login_with_mfa(client, staff_with_mfa(ADMIN, "campaigns.change_campaign"))
     url = reverse("sends:reach", args=[draft.pk])
 
     assert client.get(url).status_code == 200
@@ -109,6 +110,6 @@ def test_a_marketer_simulates_a_draft_campaigns_reach(client):
 
 def test_staff_who_cannot_edit_campaigns_cannot_simulate(client):
     draft = campaign(live=False)
-    client.force_login(staff_with_mfa(ADMIN, "sends.view_run"))
+    login_with_mfa(client, staff_with_mfa(ADMIN, "sends.view_run"))
     assert refused(client.post(reverse("sends:reach", args=[draft.pk])))
     assert ReachSimulation.objects.count() == 0

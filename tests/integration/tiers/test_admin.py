@@ -11,6 +11,7 @@ from rewards.tiers.models import Tier, TierChange
 from rewards.tiers.services import tier_evaluate_members
 from tests.factories import MemberFactory, TierFactory
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ TIER_PERMISSIONS = ("wagtailadmin.access_admin", "tiers.add_tier", "tiers.change
 
 @pytest.fixture
 def marketer(client):
-    client.force_login(staff_with_mfa(*TIER_PERMISSIONS, "tiers.view_tierchange"))
+    login_with_mfa(client, staff_with_mfa(*TIER_PERMISSIONS, "tiers.view_tierchange"))
     return client
 
 
@@ -88,7 +89,7 @@ def test_the_tier_history_of_one_member_is_listed_read_only(marketer):
 
 
 def test_staff_without_permission_cannot_open_tiers(client):
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin"))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin"))
 
     response = client.get(LIST_URL)
 

@@ -15,6 +15,7 @@ from club.members.models import Segment
 from tests.factories import MemberFactory
 from tests.integration.campaigns.factories import CampaignFactory
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 from .helpers import condition
 
@@ -34,7 +35,7 @@ def url(name: str, audience: Audience) -> str:
 
 @pytest.fixture
 def marketer(client):
-    client.force_login(staff_with_mfa(*AUDIENCE_PERMISSIONS))
+    login_with_mfa(client, staff_with_mfa(*AUDIENCE_PERMISSIONS))
     return client
 
 
@@ -128,7 +129,7 @@ def test_the_live_count_in_the_preview_panel_follows_the_unsaved_form(marketer, 
 
 
 def test_staff_who_may_view_members_see_a_few_account_numbers(client, members):
-    client.force_login(staff_with_mfa(*AUDIENCE_PERMISSIONS, "members.view_member"))
+    login_with_mfa(client, staff_with_mfa(*AUDIENCE_PERMISSIONS, "members.view_member"))
     audience = Audience.objects.create(name="VIPs", conditions=[condition("segment", segments=["vip"])])
     preview_url = url("preview_on_edit", audience)
     client.post(preview_url, audience_form(("segment", {"segments": ["vip"]}), name="VIPs"))
