@@ -23,6 +23,7 @@ from django.urls.exceptions import Resolver404
 from club.audit.models import AuditEntry
 from club.audit.services import PERSONAL_DATA_VIEWED
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 from tests.reliability.privacy_member import ME, member_with_everything
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -96,7 +97,7 @@ def test_every_admin_screen_showing_a_members_data_records_the_view():
     member, _context = member_with_everything()
     superuser = staff_with_mfa(is_superuser=True)
     client = Client(raise_request_exception=False)
-    client.force_login(superuser)
+    login_with_mfa(client, superuser)
 
     queue = deque(_admin_routes_without_arguments())
     seen_urls: set[str] = set(queue)

@@ -11,6 +11,7 @@ from club.audit.services import PERSONAL_DATA_VIEWED
 from tests.factories import MemberFactory
 from tests.integration.audit.helpers import only_entry
 from tests.integration.members.factories_admin import staff_with_mfa
+from tests.mfa_login import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def test_the_audit_entry_records_the_client_address(client, settings, hops, forw
     # given: a staff member behind our load balancer, which appends to X-Forwarded-For
     settings.TRUSTED_PROXY_COUNT = hops
     member = MemberFactory()
-    client.force_login(staff_with_mfa("wagtailadmin.access_admin", "members.view_member"))
+    login_with_mfa(client, staff_with_mfa("wagtailadmin.access_admin", "members.view_member"))
 
     # when: they open a member's page
     response = client.get(

@@ -26,6 +26,7 @@ from tests.integration.partners.test_copromotions_review import (  # noqa: F401 
     submit_campaign,
     submitted,
 )
+from tests.mfa_login import login_with_mfa
 from tests.partner_fixtures import PartnerUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ TERMS = {"funding_per_redemption": "5000", "price_per_point": "20", "revenue_sha
 def _decide(client, copromotion: CoPromotion, action: str, comment: str):
     state = submit_campaign(copromotion.campaign, in_group("Marketers"))
     approver = in_group("Campaign approvers")
-    client.force_login(approver)
+    login_with_mfa(client, approver)
     response = client.post(
         reverse(f"{CAMPAIGNS}:workflow_action", args=(copromotion.campaign_id, action,
                                                       state.current_task_state.pk)),

@@ -209,7 +209,7 @@ def test_any_listing_over_a_registered_model_records_the_members_of_its_rows(cli
     for someone in (member, member, other):
         _complaint(someone)
     staff = staff_with_mfa(is_superuser=True)
-    client.force_login(staff)
+    login_with_mfa(client, staff)
 
     response = client.get(reverse("care_complaints:index"))
 
@@ -222,7 +222,7 @@ def test_any_listing_over_a_registered_model_records_the_members_of_its_rows(cli
 def test_a_listing_reached_through_a_path_records_the_member_at_its_end(client, member):
     """Fulfilments reach their member through the redemption (``redemption__member``)."""
     staff = staff_with_mfa(is_superuser=True)
-    client.force_login(staff)
+    login_with_mfa(client, staff)
     complaint = _complaint(member)
     ComplaintUpdate.objects.create(complaint=complaint, kind="response", at=timezone.now(), staff_user=staff,
                                    message="Refunded")
@@ -235,7 +235,7 @@ def test_a_listing_reached_through_a_path_records_the_member_at_its_end(client, 
 def test_the_audit_log_and_refused_or_posted_requests_record_no_view(client, member):
     _complaint(member)
     staff = staff_with_mfa("wagtailadmin.access_admin", "audit.view_audit_log")
-    client.force_login(staff)
+    login_with_mfa(client, staff)
     personal_data_viewed(member=member, user=staff, screen="seed")
 
     audit_log = client.get(reverse("audit_log:index"))
@@ -258,7 +258,7 @@ def test_a_refused_event_quoting_a_members_line_records_that_member(client, memb
     quarantined(member.msisdn.lstrip("+"), 1)
     quarantined("+84999999999", 2)
     staff = staff_with_mfa(is_superuser=True)
-    client.force_login(staff)
+    login_with_mfa(client, staff)
 
     response = client.get(reverse("quarantinedevent:index"))
 

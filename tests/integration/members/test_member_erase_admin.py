@@ -12,6 +12,7 @@ from club.audit.models import AuditEntry
 from club.members.models import Member, MemberErasure
 from club.members.services.privacy import MEMBER_ERASED_LOG_ACTION, erased_msisdn
 from tests.factories import MemberFactory
+from tests.mfa_login import login_with_mfa
 from tests.races import at_once
 
 from .factories_admin import staff_with_mfa
@@ -45,15 +46,15 @@ def erasure_state(member) -> tuple:
 
 def test_the_member_detail_offers_the_action_to_erasers_only(client, member, eraser):
     inspect = reverse("member:inspect", args=[member.pk])
-    client.force_login(eraser)
+    login_with_mfa(client, eraser)
     assert erase_url(member).encode() in client.get(inspect).content
 
-    client.force_login(staff_with_mfa(*VIEWER_PERMISSIONS))
+    login_with_mfa(client, staff_with_mfa(*VIEWER_PERMISSIONS))
     assert erase_url(member).encode() not in client.get(inspect).content
 
 
 def test_the_confirmation_page_says_what_goes_and_what_stays_and_changes_nothing(client, member, eraser):
-    client.force_login(eraser)
+    login_with_mfa(client, eraser)
     before = erasure_state(member)
 
     response = client.get(erase_url(member))
@@ -66,7 +67,7 @@ def test_the_confirmation_page_says_what_goes_and_what_stays_and_changes_nothing
 
 
 def test_the_typed_account_number_confirms_the_erasure_and_names_the_staff(client, member, eraser):
-    client.force_login(eraser)
+    login_with_mfa(client, eraser)
 
     response = client.post(erase_url(member), {"account_number": " ACC-ERASE-1 "})
 
@@ -82,7 +83,7 @@ def test_the_typed_account_number_confirms_the_erasure_and_names_the_staff(clien
 @pytest.mark.parametrize("typed", ["", "ACC-ERASE-2", "acc-erase-1", "+84912000777"],
                          ids=["empty", "another-account", "other-case", "the-msisdn"])
 def test_anything_but_the_account_number_is_refused_and_changes_nothing(client, member, eraser, typed):
-    client.force_login(eraser)
+    login_with_mfa(client, eraser)
     before = erasure_state(member)
 
     response = client.post(erase_url(member), {"account_number": typed})
@@ -94,7 +95,7 @@ def test_anything_but_the_account_number_is_refused_and_changes_nothing(client, 
 
 def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(member, eraser):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(eraser)
+    login_with_mfa(client, eraser)
     before = erasure_state(member)
 
     response = client.post(erase_url(member), {"account_number": member.account_number})
@@ -104,13 +105,13 @@ def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(member, er
 
 
 def test_other_methods_are_refused(client, member, eraser):
-    client.force_login(eraser)
+    login_with_mfa(client, eraser)
     assert client.put(erase_url(member)).status_code == 405
     assert client.delete(erase_url(member)).status_code == 405
 
 
 def test_staff_without_the_permission_are_refused_and_nothing_changes(client, member):
-    client.force_login(staff_with_mfa(*VIEWER_PERMISSIONS))
+    login_with_mfa(client, staff_with_mfa(*VIEWER_PERMISSIONS))
     before = erasure_state(member)
 
     for response in (client.get(erase_url(member)),
@@ -120,12 +121,12 @@ def test_staff_without_the_permission_are_refused_and_nothing_changes(client, me
 
 
 def test_an_unknown_member_is_a_404(client, eraser):
-    client.force_login(eraser)
+    login_with_mfa(client, eraser)
     assert client.get(reverse("member:erase", args=[987654])).status_code == 404
 
 
 def test_erasing_twice_says_so_and_changes_nothing(client, member, eraser):
-    client.force_login(eraser)
+    login_with_mfa(client, eraser)
     first = client.post(erase_url(member), {"account_number": member.account_number}, follow=True)
     assert [str(m) for m in first.context["messages"]] == ["The member's personal data was erased."]
     after_first = erasure_state(member)
@@ -147,7 +148,7 @@ def test_two_staff_erasing_at_the_same_moment_make_one_erasure(member):
     clients = []
     for user in staff:
         client = Client()
-        client.force_login(user)
+        login_with_mfa(client, user)
         clients.append(client)
 
     responses = at_once(
