@@ -11,11 +11,18 @@ import uuid
 
 import pytest
 from django.conf import settings
+from django.urls import get_resolver
 from django.utils import translation
 
 from rewards.reference import reference_local_copies_drop
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") in {"1", "true", "yes"}
+
+# Loading the URL configuration registers Wagtail's snippet viewsets, and migrate then creates
+# their publish and lock permissions, which the roles grant. Done here, before the test database
+# is built, so that a run of one file that loads no admin URL at import (an e2e file alone) gets
+# the same permissions as the whole suite.
+_ = get_resolver().url_patterns
 
 
 def _missing(reason: str):
