@@ -29,3 +29,16 @@ def mobile_to_e164(raw: str, *, region: str | None = None) -> str:
     if not phonenumbers.is_valid_number(phonenumbers.parse(e164)):
         raise InvalidPhoneNumber("is not a number in use")
     return e164
+
+
+def national_digits(e164: str) -> str | None:
+    """The line as dialled inside its country, digits only (``+84912000555`` -> ``0912000555``):
+    how billing files and agents often write it. None when it is not a number or has no other
+    national form than its digits."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return None
+    written = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    national = "".join(ch for ch in written if ch.isdigit())
+    return national if national and national != e164.lstrip("+") else None

@@ -26,6 +26,7 @@ from club.audit.services import personal_data_listed
 from club.audit.views import PersonalDataViewAudited
 
 from ..models import Member
+from ..phone import InvalidPhoneNumber, phone_to_e164
 from ..privacy_registry import Owner, personal_data_registry
 
 
@@ -61,7 +62,8 @@ MAX_TOKENS = 5_000
 def members_named_in_payloads(model: type[models.Model], rows: Sequence[models.Model]) -> list[int]:
     """The members whose line, account number or login email appears in the payload columns
     (``PAYLOADS`` of the registry: input kept as received) of ``rows``: a refused billing event
-    matched to no member may still quote a member's line. One query, none for other models."""
+    matched to no member may still quote a member's line, in E.164, without its ``+`` or the
+    national way. One query, none for other models."""
     fields = [payload.field for payload in personal_data_registry().payloads if payload.model is model]
     tokens: set[str] = set()
     for row in rows:
@@ -70,11 +72,20 @@ def members_named_in_payloads(model: type[models.Model], rows: Sequence[models.M
     if not tokens:
         return []
     tokens |= {f"+{token}" for token in tokens if token.isdigit()}
+    tokens |= {_as_e164(token) for token in tokens if token.isdigit() and token.startswith("0")} - {None}
     tokens = set(sorted(tokens)[:MAX_TOKENS])
     found = Member.objects.filter(
         Q(msisdn__in=tokens) | Q(account_number__in=tokens) | Q(user__email__in=tokens)
     ).values_list("pk", flat=True)
     return sorted(found)
+
+
+def _as_e164(national: str) -> str | None:
+    """A line written the national way ("0912000555") in the operator's country, in E.164."""
+    try:
+        return phone_to_e164(national)
+    except InvalidPhoneNumber:
+        return None
 
 
 def _tokens_of(value, into: set[str]) -> None:

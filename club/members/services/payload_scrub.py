@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from django.db import connection, models
 
+from ..phone import national_digits
 from ..privacy_registry import Payload, holding_rows, personal_data_registry
 
 # An identifier is replaced where it stands alone: not inside a longer number, account or
@@ -32,7 +33,8 @@ LINE_NUMBER_FIELDS = frozenset({"msisdn", "phone"})
 def member_identifiers(*, member_id: int, user_id: int | None, msisdn_pseudonym: str,
                        pseudonym: str) -> dict[str, str]:
     """{identifier as it may be quoted: its replacement} from every declared ``identifiers``
-    column of the member's rows; a line number also without its ``+``. Read before the erasure
+    column of the member's rows; a line number also without its ``+`` and in its national form
+(``0912000555``). Read before the erasure
     changes them."""
     replacements: dict[str, str] = {}
     for holding in personal_data_registry().holdings:
@@ -46,6 +48,9 @@ def member_identifiers(*, member_id: int, user_id: int | None, msisdn_pseudonym:
                 if name in LINE_NUMBER_FIELDS:
                     replacements[str(value)] = msisdn_pseudonym
                     replacements[str(value).lstrip("+")] = msisdn_pseudonym.lstrip("+")
+                    national = national_digits(str(value))
+                    if national:  # "0912000555": the line as written inside its country
+                        replacements[national] = msisdn_pseudonym.lstrip("+")
                 else:
                     replacements[str(value)] = pseudonym
     return replacements

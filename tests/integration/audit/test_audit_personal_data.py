@@ -257,6 +257,7 @@ def test_a_refused_event_quoting_a_members_line_records_that_member(client, memb
 
     quarantined(member.msisdn.lstrip("+"), 1)
     quarantined("+84999999999", 2)
+    quarantined("0" + member.msisdn.removeprefix("+84"), 3)  # the national way: a second entry
     staff = staff_with_mfa(is_superuser=True)
     login_with_mfa(client, staff)
 
@@ -265,3 +266,7 @@ def test_a_refused_event_quoting_a_members_line_records_that_member(client, memb
     assert response.status_code == 200
     viewed = AuditEntry.objects.filter(action=PERSONAL_DATA_VIEWED, user=staff)
     assert list(viewed.values_list("member_id", flat=True)) == [member.pk]
+
+    client.get(reverse("quarantinedevent:index"), {"q": "bad-3"})
+
+    assert list(viewed.values_list("member_id", flat=True)) == [member.pk, member.pk]

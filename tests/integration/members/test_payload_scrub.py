@@ -47,6 +47,8 @@ def test_erasure_replaces_the_members_identifiers_in_every_payload_and_nothing_e
     mine = quarantined({"event_id": "e1", "msisdn": "+84912000555", "account": "ACC-SCRUB-1", "amount": "x"},
                        ["Unknown member +84912000555.", "account ACC-SCRUB-1 unknown"], digest="a")
     digits = quarantined({"event_id": "e2", "msisdn": 84912000555, "note": "call 84912000555"}, digest="b")
+    national = quarantined({"event_id": "e4", "msisdn": "0912000555", "note": "agent typed 0912000555."},
+                           digest="d")
     others = quarantined({"event_id": "e3", "msisdn": "+849120005551", "account": "ACC-SCRUB-10",
                           "email": "jo.lan@example.test", "other": "+84912000556"}, digest="c")
     stripe_event = StripeEventInbox.objects.create(
@@ -61,6 +63,8 @@ def test_erasure_replaces_the_members_identifiers_in_every_payload_and_nothing_e
     digits.refresh_from_db()
     digits_only = line.lstrip("+")
     assert digits.raw == {"event_id": "e2", "msisdn": int(digits_only), "note": f"call {digits_only}"}
+    national.refresh_from_db()
+    assert national.raw == {"event_id": "e4", "msisdn": digits_only, "note": f"agent typed {digits_only}."}
     assert QuarantinedEvent.objects.get(pk=others.pk).raw == others.raw
     assert StripeEventInbox.objects.get(pk=stripe_event.pk).payload == {
         "customer": pseudonym, "email": pseudonym, "name": "Lan"}
