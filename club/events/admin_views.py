@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from club.audit.services import personal_data_exported
+from club.members.admin.personal_data_shown import personal_data_shown_log
 
 from .models import EventPage
 from .report import CSV_HEADER, event_attendance_figures, event_attendance_rows, events_for_the_door
@@ -109,14 +110,19 @@ class CheckInView(_EventAdminView):
                 "points": result.points}
         level = "success" if result.is_success and not result.already else (
             "warning" if result.is_success else "error")
+        if result.member_id is not None:  # the answer shows the member's line
+            personal_data_shown_log(request=request, member_ids=[result.member_id])
         return self.render_to_response(self.get_context_data(outcome=DoorOutcome(level, text)))
 
     def get_context_data(self, **kwargs):
         query = (self.request.POST.get("q") or self.request.GET.get("q", "")).strip()
+        candidates = event_check_in_search(event_id=self.event.pk, msisdn=query) if query else []
+        if candidates:  # a search by line shows the lines it found
+            personal_data_shown_log(request=self.request,
+                                    member_ids=[candidate.member_id for candidate in candidates])
         return super().get_context_data(
             event=self.event, form=TicketForm(), query=query, figures=self.figures(),
-            candidates=event_check_in_search(event_id=self.event.pk, msisdn=query) if query else [],
-            **kwargs,
+            candidates=candidates, **kwargs,
         )
 
 

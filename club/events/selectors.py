@@ -369,6 +369,7 @@ class CheckInCandidate:
     msisdn: str
     status: str
     checked_in_at: dt.datetime | None
+    member_id: int  # for the audit log of who was shown (docs/audit.md)
 
 
 def event_check_in_search(*, event_id: int, msisdn: str, limit: int = 20) -> list[CheckInCandidate]:
@@ -380,7 +381,8 @@ def event_check_in_search(*, event_id: int, msisdn: str, limit: int = 20) -> lis
     rows = (Rsvp.objects.filter(event_id=event_id, member__msisdn__contains=digits)
             .exclude(status=RsvpStatus.CANCELLED)
             .order_by("member__msisdn")
-            .values_list("pk", "ticket_token", "member__msisdn", "status", "checked_in_at")[:limit])
+            .values_list("pk", "ticket_token", "member__msisdn", "status", "checked_in_at",
+                         "member_id")[:limit])
     return [CheckInCandidate(*row) for row in rows]
 
 

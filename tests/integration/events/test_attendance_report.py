@@ -11,6 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from club.audit.models import AuditEntry
+from club.audit.services import PERSONAL_DATA_VIEWED
 from club.events.models import Rsvp
 from club.events.report import event_attendance_figures
 from club.events.services import rsvp_cancel, rsvp_check_in, rsvp_create
@@ -120,6 +122,12 @@ def test_door_staff_check_in_by_scan_and_find_by_msisdn(client, event_factory):
     again = client.post(url, {"token": token}, follow=True).content.decode()
 
     assert "+84901110003: Already checked in at" in again
+    # the search and both answers showed the member's line: three views in the audit log
+    viewed = AuditEntry.objects.filter(action=PERSONAL_DATA_VIEWED, user=user)
+    assert list(viewed.values_list("member_id", flat=True)) == [member.pk] * 3
+    assert {entry.data["screen"] for entry in viewed} == {"events_check_in"}
+    client.get(url, {"q": "9999999"})  # found nobody: nothing shown, nothing recorded
+    assert viewed.count() == 3
 
 
 def test_the_door_page_lists_the_events_around_now(client, event_factory):
