@@ -8,10 +8,16 @@ class ProfilesConfig(AppConfig):
     verbose_name = "Profiles and segments"
 
     def ready(self):
+        from config.metrics import gauge_source_register
         from rewards.billing.listeners import billing_applied_listener_register
 
-        from .tasks import profiles_refresh_queue
+        from .services.pending import profiles_refresh_pending_count, profiles_refresh_request
 
-        # a batch of billing events refreshes its members' profiles after it commits
-        billing_applied_listener_register(profiles_refresh_queue)
+        # a batch of billing events asks for its members' refresh after it commits
+        billing_applied_listener_register(profiles_refresh_request)
+        gauge_source_register(
+            name="profile_refreshes_pending",
+            documentation="Profile refreshes asked for by billing and not yet done (the refresh backlog).",
+            read=lambda: {(): profiles_refresh_pending_count()},
+        )
         # an erasure blanks the churn score and override reasons at once (personal_data.py)

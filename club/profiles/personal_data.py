@@ -2,7 +2,7 @@
 
 from club.members.privacy_registry import Erasure, Holding, exempt
 
-from .models import MemberProfile, SegmentOverride, SegmentRuleSet
+from .models import MemberProfile, PendingRefresh, SegmentOverride, SegmentRuleSet
 
 PERSONAL_DATA = (
     Holding(MemberProfile, "usage_profile", erasure=Erasure.BLANK,
@@ -10,4 +10,7 @@ PERSONAL_DATA = (
     Holding(SegmentOverride, "segment_overrides", erasure=Erasure.BLANK, fields=("reason",)),
 )
 
-NOT_PERSONAL = exempt(SegmentRuleSet, reason="the segment thresholds; its user links are staff (revisions)")
+NOT_PERSONAL = (
+    *exempt(SegmentRuleSet, reason="the segment thresholds; its user links are staff (revisions)"),
+    *exempt(PendingRefresh, reason="a member id and when their refresh was asked for; deleted when done"),
+)

@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from celery import shared_task
 
-from .services import profiles_pipeline_run, profiles_refresh_all
+from .services import profiles_refresh_all
+from .services.pending import profiles_refresh_pending_drain
 
 
-@shared_task(name="profiles.refresh_members")
-def profiles_refresh_members_task(member_ids: list[int]) -> dict:
-    """The incremental path: re-profile (and re-segment, re-score) these members now."""
-    run = profiles_pipeline_run(member_ids=member_ids)
-    return {"members": run.members, "chunks": run.chunks}
+@shared_task(name="profiles.refresh_drain", acks_late=True, ignore_result=True)
+def profiles_refresh_drain_task() -> None:
+    """The incremental path: refresh (profile, segments, churn score) every member whose billing
+    events arrived since their last refresh. Queued by the billing listener's wake-up and by the
+    beat every minute; a drain killed halfway rolls back and its requests stay pending."""
+    profiles_refresh_pending_drain()
 
 
 @shared_task(name="profiles.refresh_all_nightly")
 def profiles_refresh_all_nightly_task() -> dict:
     run = profiles_refresh_all()
     return {"members": run.members, "chunks": run.chunks, "on": run.on.isoformat()}
-
-
-def profiles_refresh_queue(member_ids: Sequence[int]) -> None:
-    """The billing listener: one task per ingested batch (not per event), after commit."""
-    profiles_refresh_members_task.delay_on_commit([int(member_id) for member_id in member_ids])

@@ -18,6 +18,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 
+# A process that ingested billing events queues the profiles' refresh drain at most this often
+# (seconds): a member's profile follows their events within about this long (docs/profiles.md).
+PROFILES_REFRESH_WAKE_SECONDS = env.float("PROFILES_REFRESH_WAKE_SECONDS", default=1.0)
+
 # The beat schedule lives here, next to the other settings; each later feature adds its entry.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "ledger-clear-pending-points": {"task": "ledger.points_clear_due", "schedule": 600.0},
@@ -33,9 +37,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     # Stripe events still pending (a lost wake-up: broker or cache down, worker killed)
     "membership-stripe-inbox-drain": {"task": "membership.stripe_inbox_drain", "schedule": 60.0},
-    # erased members' subscriptions still to cancel at Stripe (a lost task, a failed call)
+    # profile refreshes asked for by billing and not yet done (a lost wake-up, a killed drain)
+    "profiles-refresh-drain": {"task": "profiles.refresh_drain", "schedule": 60.0},
     # refused billing events older than QUARANTINE_RETENTION_DAYS
     "billing-quarantine-purge": {"task": "billing.quarantine_purge", "schedule": crontab(hour=4, minute=10)},
+    # erased members' subscriptions still to cancel at Stripe (a lost task, a failed call)
     "membership-stripe-cancellations": {"task": "membership.stripe_cancellations_due", "schedule": 60.0},
     "contact-send-due": {"task": "contact.deliveries_send_due", "schedule": 60.0},  # quiet hours over
     # every minute, on the minute: Wagtail's scheduled go-live/expiry, then the campaign sends

@@ -4,8 +4,9 @@
 lower layer and may not import it. A higher app registers a listener here (in its
 ``AppConfig.ready``); after a batch's transaction commits, each listener is called once with
 the ids of the members whose new events the batch stored (applied, reversing or reversed).
-A batch that rolls back calls nobody. Listeners should only queue work (a task taking the
-ids), never do it inline: they run in the ingesting request or command.
+A batch that rolls back calls nobody. Listeners should only record or queue work (a row per
+member, a task), never do it inline: they run in the ingesting request or command. A listener
+that raises is logged and the others still run: the batch has committed either way.
 """
 
 from __future__ import annotations
@@ -30,4 +31,4 @@ def billing_applied_notify(*, member_ids: Collection[int]) -> None:
         return
     ids = sorted(member_ids)
     for listener in _LISTENERS:
-        transaction.on_commit(partial(listener, ids))
+        transaction.on_commit(partial(listener, ids), robust=True)  # the batch stands regardless

@@ -8,13 +8,14 @@ import re
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 
 from campaigns.contact.models import CampaignBudget, Delivery, DeliveryStatus
 from campaigns.models import Campaign
 from campaigns.sends.models import Run, RunStatus
 from club.events.models import Rsvp, RsvpStatus
 from club.membership.models import ClubMembership, InboxOutcome, StripeEventInbox
+from club.profiles.models import MemberProfile
 from partners.api.models import IdempotentRequest
 from partners.copromotions.models import CoPromotionBudget, PartnerRedemption
 from rewards.activity.models import MonthlyActivity
@@ -131,6 +132,23 @@ def billing_idempotent(billing: BillingLedgerOfStream) -> list[str]:
     if BillingEvent.objects.filter(event_id__startswith="toolarge-").exists():
         out.append("bad input: an event of a refused (too large) batch was stored")
     return out
+
+
+def profiles_follow_billing() -> list[str]:
+    """Every member with stored billing events has a profile refreshed after the last of them
+    arrived: no refresh that a batch asked for was lost to a killed drain or a restarted Redis."""
+    last_received = dict(
+        BillingEvent.objects.values_list("member_id").annotate(last=Max("received_at")).order_by()
+    )
+    profiles = MemberProfile.objects.filter(member_id__in=list(last_received))
+    refreshed = dict(profiles.values_list("member_id", "refreshed_at"))
+    behind = [pk for pk, last in last_received.items() if pk not in refreshed or refreshed[pk] < last]
+    if not last_received:
+        return ["profiles: no billing event stored, nothing to check"]
+    if behind:
+        return [f"profiles: {len(behind)} of {len(last_received)} members with billing events have no "
+                f"profile refreshed since their last batch (e.g. member {behind[0]})"]
+    return []
 
 
 def stripe_idempotent(

@@ -32,6 +32,8 @@ from campaigns.sends.services import sends_tick
 from club.events.models import Rsvp
 from club.membership.models import StripeEventInbox
 from club.membership.tasks import stripe_inbox_drain_task
+from club.profiles.services.pending import profiles_refresh_pending_count
+from club.profiles.tasks import profiles_refresh_drain_task
 from config.celery import app
 from partners.api import ratelimit
 from partners.api.services.keys import api_key_cache_clear
@@ -151,8 +153,8 @@ def _chaos(schedule, started, stop, workers, private_redis, tally, replay, seed)
 
 def _beat(stop, tally) -> None:
     """Celery beat's share: the sends tick, every second here (every minute in production), and
-    the Stripe inbox's drain, every 5 s here (every minute in production: the wake-up a webhook
-    queues is lost with Redis)."""
+    the drains of the Stripe inbox and of the profile refreshes, every 5 s here (every minute
+    in production: the wake-up a webhook or a billing batch queues is lost with Redis)."""
     seconds = 0
     while not stop.wait(1.0):
         seconds += 1
@@ -160,6 +162,7 @@ def _beat(stop, tally) -> None:
             sends_tick(now=timezone.now())
             if seconds % 5 == 0:
                 stripe_inbox_drain_task.delay()
+                profiles_refresh_drain_task.delay()
         except Exception as error:
             if not is_outage(error):
                 tally.violation(f"beat: raised {type(error).__name__}: {error}")
@@ -185,11 +188,12 @@ def _unsettled(workers: Workers, tally: Tally) -> str:
     )
     queued = _queued(workers)
     stripe_pending = StripeEventInbox.objects.filter(processed_at__isnull=True).count()
+    refreshes = profiles_refresh_pending_count()
     return (
         ""
-        if (runs, waiting, queued, stripe_pending) == (0, 0, 0, 0)
+        if (runs, waiting, queued, stripe_pending, refreshes) == (0, 0, 0, 0, 0)
         else (f"{runs} runs not done, {waiting} deliveries reserved or sending, {queued} tasks queued, "
-              f"{stripe_pending} Stripe events pending")
+              f"{stripe_pending} Stripe events pending, {refreshes} profile refreshes pending")
     )
 
 
@@ -215,6 +219,7 @@ def _drain(runner: Runner, stream: Stream, workers: Workers, tally: Tally) -> tu
             sends_tick(now=timezone.now())
             deliveries_send_due(now=timezone.now() + LOST_AFTER + dt.timedelta(seconds=1))
             stripe_inbox_drain_task.delay()  # the beat's, for a wake-up lost with Redis
+            profiles_refresh_drain_task.delay()
         left = _unsettled(workers, tally)
         quiet_since = (quiet_since or time.monotonic()) if not left else None
         if quiet_since and time.monotonic() - quiet_since > 2:
@@ -354,6 +359,7 @@ def test_r19_seeded_soak_keeps_every_invariant(settings, monkeypatch):
         violations += checks.money_exact(stream.billing, PARTNER_COST, SMS_COST)
         violations += checks.ledger_sound(tally.snapshot)
         violations += checks.billing_idempotent(stream.billing)
+        violations += checks.profiles_follow_billing()
         violations += checks.stripe_idempotent(
             world.stories, world.fake_stripe, world.attack_ids, tally.delivered_stripe, POINTS_PER_INVOICE
         )

@@ -165,15 +165,20 @@ def refresh_statement(ids: Sequence[int] | range) -> str:
     columns = ["member_id", *_OWNED, *_NEW_ROW_DEFAULTS]
     selected = ["m.id", *(values[column] for column in _OWNED), *defaults]
     updates = ", ".join(f"{column} = excluded.{column}" for column in _OWNED)
+    # Two refreshes of one member may overlap (two drains, a drain and the nightly run). The
+    # one that started later read the later events; if it wins the row lock first, the other
+    # must not overwrite it with what it read before: the row keeps the latest ``now``.
+    table = MemberProfile._meta.db_table
     nl = "\n"
     return f"""
-        INSERT INTO {MemberProfile._meta.db_table} ({", ".join(columns)})
+        INSERT INTO {table} ({", ".join(columns)})
         SELECT {", ".join(selected)}
         FROM {Member._meta.db_table} m
         {nl.join(joins)}
         WHERE {_member_filter("m.id", ids)}
         ORDER BY m.id
-        ON CONFLICT (member_id) DO UPDATE SET {updates}"""
+        ON CONFLICT (member_id) DO UPDATE SET {updates}
+        WHERE {table}.refreshed_at <= excluded.refreshed_at"""
 
 
 def refresh_parameters(windows: ProfileWindows, now) -> dict:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from club.profiles.models import MemberProfile
 from club.profiles.services import profiles_refresh, profiles_refresh_all
@@ -44,6 +47,22 @@ def test_only_the_members_asked_for_are_refreshed(members):
     profiles_refresh(member_ids=[bob.pk, 987_654], on=ON)
 
     assert list(MemberProfile.objects.values_list("member_id", flat=True)) == [bob.pk]
+
+
+def test_a_refresh_never_overwrites_one_that_started_later(members):
+    """Two refreshes of a member can overlap (two drains, a drain and the nightly run). One
+    that started later has read later events: when it commits first, the earlier one, waiting
+    on the row, must leave its figures. Here the stored row is stamped an hour ahead."""
+    alice, bob, _nobody = members
+    later = timezone.now() + dt.timedelta(hours=1)
+    MemberProfile.objects.create(member=alice, as_of=ON, refreshed_at=later, spend_3m=1)
+
+    written = profiles_refresh(member_ids=[alice.pk, bob.pk], on=ON)
+
+    assert written == 1  # bob's new row; alice's is left
+    row = profile(alice)
+    assert (row.refreshed_at, row.spend_3m) == (later, 1)
+    assert figures(profile(bob)) == BOB
 
 
 def test_a_refresh_keeps_what_the_later_steps_wrote(members):
