@@ -12,7 +12,7 @@ that raises is logged and the others still run: the batch has committed either w
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from functools import partial
+from functools import partial, update_wrapper
 
 from django.db import transaction
 
@@ -31,4 +31,6 @@ def billing_applied_notify(*, member_ids: Collection[int]) -> None:
         return
     ids = sorted(member_ids)
     for listener in _LISTENERS:
-        transaction.on_commit(partial(listener, ids), robust=True)  # the batch stands regardless
+        # robust: the batch stands regardless. Django names the callback when it logs a failure
+        # (``__qualname__``), which a bare partial lacks: it is given the listener's name.
+        transaction.on_commit(update_wrapper(partial(listener, ids), listener), robust=True)

@@ -145,6 +145,24 @@ def test_the_listener_adds_no_statement_to_the_ingest():
     assert not PendingRefresh.objects.exists()
 
 
+def test_a_listener_that_raises_does_not_undo_the_batch_nor_silence_the_others(
+    monkeypatch, no_wake, django_capture_on_commit_callbacks
+):
+    """Billing's listeners run after the batch's commit: one that raises is logged and the
+    next one still runs (here the profiles' request, registered after the failing one)."""
+    member = MemberFactory()
+
+    def broken(member_ids):
+        raise RuntimeError("a listener's own failure")
+
+    monkeypatch.setattr(listeners, "_LISTENERS", [broken, *listeners._LISTENERS])
+    with django_capture_on_commit_callbacks(execute=True):
+        report = billing_events_ingest(events=[_top_up(member, 1, days_ago=2)], source="api")
+
+    assert report.counts["applied"] == 1
+    assert list(PendingRefresh.objects.values_list("member_id", flat=True)) == [member.pk]
+
+
 def test_a_failed_drain_rolls_back_and_leaves_its_requests(monkeypatch, no_wake):
     members = [MemberFactory() for _ in range(2)]
     pending.profiles_refresh_request([member.pk for member in members])
