@@ -13,6 +13,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from campaigns.contact.services import RunSlice, contacts_reserve, deliveries_send
+from club.profiles.models import PendingRefresh
 from config.celery import app as celery_app
 from rewards.billing.services import billing_events_ingest
 from rewards.models import OperatorApiToken
@@ -154,9 +155,19 @@ def test_deliveries_queued_sent_failed_and_suppressions_by_reason(
     assert value(samples, "troika_deliveries_waiting") == 0
 
 
-def test_a_scrape_costs_one_query(client, django_assert_num_queries):
-    with django_assert_num_queries(1):  # the send backlog; counters and queues are Redis reads
-        scrape(client)
+def test_a_scrape_costs_one_query_per_gauge(client, django_assert_num_queries):
+    # the send backlog and the profile-refresh backlog; counters and queues are Redis reads
+    with django_assert_num_queries(2):
+        samples = scrape(client)
+    assert ("troika_deliveries_waiting", ()) in samples
+    assert ("troika_profile_refreshes_pending", ()) in samples
+
+
+def test_the_profile_refresh_backlog_is_a_gauge(client):
+    members = [MemberFactory() for _ in range(2)]
+    PendingRefresh.objects.bulk_create([PendingRefresh(member=one) for one in [*members, members[0]]])
+
+    assert value(scrape(client), "troika_profile_refreshes_pending") == 3
 
 
 @pytest.mark.redis
