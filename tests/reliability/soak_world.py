@@ -109,6 +109,7 @@ class Tally:
     replays: int = 0
     in_flight_at_kills: set = field(default_factory=set)
     snapshot: dict = field(default_factory=dict)
+    refreshes_pending_max: int = 0  # the profile-refresh backlog's peak, sampled by the beat
 
     def violation(self, text: str) -> None:
         with self.lock:

@@ -163,6 +163,7 @@ def _beat(stop, tally) -> None:
             if seconds % 5 == 0:
                 stripe_inbox_drain_task.delay()
                 profiles_refresh_drain_task.delay()
+                tally.refreshes_pending_max = max(tally.refreshes_pending_max, profiles_refresh_pending_count())
         except Exception as error:
             if not is_outage(error):
                 tally.violation(f"beat: raised {type(error).__name__}: {error}")
@@ -401,7 +402,8 @@ def test_r19_seeded_soak_keeps_every_invariant(settings, monkeypatch):
             f"r19: {elapsed:.0f} s (set-up {setup_seconds:.0f} s, drain {drained:.0f} s), seed {seed}, "
             f"steps {tally.steps}, events sent {tally.events_sent} (dups {billing.duplicates}, malformed "
             f"{len(billing.malformed)}, reversals {len(billing.reversed_ids)}), webhooks {tally.webhooks}, "
-            f"replays {tally.replays}, drains in workers {worker_drains}, workers killed {tally.kills} "
+            f"replays {tally.replays}, drains in workers {worker_drains}, "
+            f"profile refreshes pending at most {tally.refreshes_pending_max}, workers killed {tally.kills} "
             f"({tally.drains_interrupted} drains interrupted), "
             f"Redis restarts {private_redis.restarts}, outage retries {tally.outage_errors}, "
             f"deliveries {done['deliveries']} ({sms_count} SMS, "

@@ -15,10 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 class PendingRefresh(models.Model):
     id = models.BigAutoField(primary_key=True)
-    # no index of its own: rows are claimed in id order and deleted by id, never looked up by
-    # member (a member's deletion cascades over a table that a drain keeps short)
+    # indexed: a claim takes every row of the members it picked
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+",
-                               db_index=False, verbose_name=_("member"))
+                               verbose_name=_("member"))
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
 
     class Meta:

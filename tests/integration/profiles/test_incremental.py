@@ -89,17 +89,39 @@ def test_many_batches_coalesce_into_one_pipeline_run(runs, no_wake, django_captu
     assert sorted(MemberProfile.objects.values_list("top_ups_3m", flat=True)) == [50, 50, 50, 50]
 
 
-def test_a_drain_claims_rows_in_bounded_transactions(runs, no_wake):
+def test_a_claim_takes_every_request_of_the_members_asked_for_longest_ago(runs, no_wake):
     members = [MemberFactory() for _ in range(5)]
     pending.profiles_refresh_request([member.pk for member in members])
     pending.profiles_refresh_request([members[0].pk])
 
+    run = pending.profiles_refresh_pending_drain(claim_members=2)
+
+    assert (run.claims, run.rows, run.members) == (3, 6, 5)  # member 0's two requests in one claim
+    assert runs == [[members[0].pk, members[1].pk], [members[2].pk, members[3].pk], [members[4].pk]]
+    assert PendingRefresh.objects.count() == 0
+
+
+def test_a_claim_answers_at_most_claim_rows_requests(runs, no_wake):
+    member = MemberFactory()
+    for _ in range(3):
+        pending.profiles_refresh_request([member.pk])
+
     run = pending.profiles_refresh_pending_drain(claim_rows=2)
 
-    assert (run.claims, run.rows, run.members) == (3, 6, 6)  # rows in id order: 2 + 2 + (1 + the repeat)
-    assert runs == [[members[0].pk, members[1].pk], [members[2].pk, members[3].pk],
-                    sorted([members[4].pk, members[0].pk])]
-    assert PendingRefresh.objects.count() == 0
+    assert (run.claims, run.rows) == (2, 3)  # the third request waits for the next claim
+    assert runs == [[member.pk], [member.pk]]
+
+
+def test_a_drain_past_its_time_queues_its_successor_and_ends(monkeypatch, runs, no_wake):
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.profiles_refresh_drain_task, "delay", lambda: queued.append(1))
+    members = [MemberFactory() for _ in range(2)]
+    pending.profiles_refresh_request([member.pk for member in members])
+
+    run = pending.profiles_refresh_pending_drain(claim_members=1, seconds=0)
+
+    assert (run.claims, queued) == (1, [1])  # one claim always; then the rest goes to the queue
+    assert list(PendingRefresh.objects.values_list("member_id", flat=True)) == [members[1].pk]
 
 
 def test_duplicates_only_ask_nothing(no_wake, django_capture_on_commit_callbacks):
@@ -212,8 +234,9 @@ def test_a_request_survives_a_broken_wake_up(monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_a_request_made_while_a_drain_runs_is_not_lost(monkeypatch):
     """A drain holds its claimed rows while the pipeline runs. Meanwhile a new batch of the
-    same member commits and asks again: another drain's claim skips the held row and sees the
-    new one, the first drain's delete leaves the new one, and its next claim refreshes it."""
+    same member commits and asks again: a claim would skip the held row and see the new one; a
+    second drain leaves at once (one drain at a time); the first drain's delete leaves the new
+    row, and its next claim refreshes the member with the new event."""
     member = MemberFactory()
     monkeypatch.setattr(pending, "profiles_refresh_wake", lambda: None)
     billing_events_ingest(events=[_top_up(member, 1, days_ago=3)], source="api")
@@ -246,6 +269,8 @@ def test_a_request_made_while_a_drain_runs_is_not_lost(monkeypatch):
             held_skipped = PendingRefresh.objects.select_for_update(skip_locked=True)
             claimable = list(held_skipped.values_list("pk", flat=True))
         assert first_row not in claimable and len(claimable) == 1  # held by the drain: skipped
+        # a second drain does not wait for the first, nor claim: the first one loops
+        assert pending.profiles_refresh_pending_drain().claims == 0
     finally:
         release.set()
         thread.join(10)
