@@ -163,7 +163,8 @@ def _beat(stop, tally) -> None:
             if seconds % 5 == 0:
                 stripe_inbox_drain_task.delay()
                 profiles_refresh_drain_task.delay()
-                tally.refreshes_pending_max = max(tally.refreshes_pending_max, profiles_refresh_pending_count())
+                backlog = profiles_refresh_pending_count()
+                tally.refreshes_pending_max = max(tally.refreshes_pending_max, backlog)
         except Exception as error:
             if not is_outage(error):
                 tally.violation(f"beat: raised {type(error).__name__}: {error}")
