@@ -1,9 +1,9 @@
 """Members whose profile has not yet seen their latest billing events.
 
 The billing listener writes one row per member of each ingested batch (after the batch
-commits); a drain claims rows, runs the pipeline on their members and deletes the rows, in one
-transaction (``club.profiles.services.pending``). A member ingested ten times before a drain
-has ten rows and is refreshed once.
+commits); a drain claims every row of a set of members, runs the pipeline on them and deletes
+the rows, in one transaction (``club.profiles.services.pending``). A member ingested ten times
+before a claim has ten rows and is refreshed once.
 """
 
 from __future__ import annotations
